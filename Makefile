@@ -1,0 +1,21 @@
+# crm_plus — the two commands of the README, and the helpers behind them.
+.PHONY: setup run test test-addons test-repo bench lint clean-dbs
+SHELL := /bin/bash
+
+setup:        ## virtualenv, Odoo and our Python deps (idempotent)
+	@bash tools/setup.sh
+
+run: setup    ## README command 1: demo database and Odoo on http://localhost:8069
+	@bash tools/run.sh
+
+test: setup   ## README command 2: fresh database, addon tests (browser too), repo tests
+	@bash tools/test.sh
+
+bench: setup  ## benchmarks (figures against a raw-SQL baseline)
+	@bash tools/bench.sh
+
+lint:
+	@.venv/bin/python -m ruff check addons tests bench tools && .venv/bin/python -m ruff format --check addons tests bench tools
+
+clean-dbs:    ## drop leftover throwaway test databases
+	@bash tools/clean_dbs.sh

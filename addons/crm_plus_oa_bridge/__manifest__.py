@@ -1,0 +1,23 @@
+# Copyright 2026 crm_plus contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "CRM Plus - OA Bridge",
+    "summary": "CRM approvals through office-automation approval routes, "
+    "approved documents filed per customer and order",
+    "version": "19.0.1.0.0",
+    "development_status": "Alpha",
+    "category": "Productivity",
+    "website": "https://github.com/crm-plus/crm_plus",
+    "author": "crm_plus contributors",
+    "maintainers": ["crm-plus"],
+    "license": "AGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["crm_plus", "base_tier_validation", "dms"],
+    "data": [
+        "security/crm_plus_oa_bridge_groups.xml",
+        "views/tier_review_views.xml",
+        "views/crm_plus_oa_bridge_menus.xml",
+    ],
+    "demo": [],
+}

@@ -1,0 +1,25 @@
+from odoo.tests import new_test_user, tagged
+from odoo.tests.common import TransactionCase
+
+
+@tagged("post_install", "-at_install")
+class TestOaMenus(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.oa_user = new_test_user(cls.env, login="oa_user", groups="crm_plus_oa_bridge.crm_plus_oa_bridge_group_user")
+        cls.oa_admin = new_test_user(
+            cls.env, login="oa_admin", groups="crm_plus_oa_bridge.crm_plus_oa_bridge_group_manager"
+        )
+        cls.employee = new_test_user(cls.env, login="plain_employee", groups="base.group_user")
+
+    def _visible(self, user, xmlid):
+        return self.env.ref(xmlid).id in self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+    def test_oa_app_for_oa_users(self):
+        self.assertTrue(self._visible(self.oa_user, "crm_plus_oa_bridge.crm_plus_oa_bridge_menu_to_approve"))
+        self.assertFalse(self._visible(self.employee, "crm_plus_oa_bridge.crm_plus_oa_bridge_menu_root"))
+
+    def test_workflow_configuration_for_admins_only(self):
+        self.assertFalse(self._visible(self.oa_user, "crm_plus_oa_bridge.crm_plus_oa_bridge_menu_tier_definition"))
+        self.assertTrue(self._visible(self.oa_admin, "crm_plus_oa_bridge.crm_plus_oa_bridge_menu_tier_definition"))

@@ -1,0 +1,48 @@
+"""Both addons install on a fresh database, uninstall leaving nothing of ours, and reinstall."""
+
+from conftest import MODULES, odoo_shell, pg, run_odoo
+
+LEFTOVERS = """
+cr = env.cr
+cr.execute("SELECT model FROM ir_model WHERE model LIKE 'crm_plus%%'")
+models = [r[0] for r in cr.fetchall()]
+cr.execute("SELECT model, name FROM ir_model_fields WHERE name LIKE 'x_attr_%%' OR name LIKE 'crm_plus%%'")
+fields = cr.fetchall()
+cr.execute("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'crm_plus%%'")
+tables = [r[0] for r in cr.fetchall()]
+cr.execute(\"\"\"SELECT table_name, column_name FROM information_schema.columns
+              WHERE column_name LIKE 'x_attr_%%' OR column_name LIKE 'crm_plus%%'\"\"\")
+columns = cr.fetchall()
+cr.execute("SELECT module FROM ir_model_data WHERE module IN ('crm_plus', 'crm_plus_oa_bridge') LIMIT 5")
+xmlids = [r[0] for r in cr.fetchall()]
+cr.execute("SELECT name FROM ir_ui_view WHERE name LIKE '%%crm_plus%%' LIMIT 5")
+views = [r[0] for r in cr.fetchall()]
+states = dict(env['ir.module.module'].search([('name', 'in', %r)]).mapped(lambda m: (m.name, m.state)))
+emit(dict(models=models, fields=fields, tables=tables, columns=columns, xmlids=xmlids, views=views, states=states))
+""" % (list(MODULES),)
+
+UNINSTALL = """
+mods = env['ir.module.module'].search([('name', 'in', %r)])
+mods.button_immediate_uninstall()
+""" % (list(MODULES),)
+
+
+def test_install_uninstall_reinstall(fresh_db):
+    run_odoo("-d", fresh_db, "-i", ",".join(MODULES), "--stop-after-init", "--no-http")
+    installed = odoo_shell(fresh_db, LEFTOVERS)[0]
+    assert installed["states"] == {m: "installed" for m in MODULES}
+    assert installed["xmlids"], "nothing of ours was installed"
+
+    odoo_shell(fresh_db, UNINSTALL)
+    after = odoo_shell(fresh_db, LEFTOVERS)[0]
+    assert after["states"] == {m: "uninstalled" for m in MODULES}
+    for key in ("models", "fields", "tables", "columns", "xmlids", "views"):
+        assert after[key] == [], f"leftover {key} after uninstall: {after[key]}"
+
+    run_odoo("-d", fresh_db, "-i", ",".join(MODULES), "--stop-after-init", "--no-http")
+    again = odoo_shell(fresh_db, LEFTOVERS)[0]
+    assert again["states"] == {m: "installed" for m in MODULES}
+    assert sorted(again["tables"]) == sorted(installed["tables"])
+    with pg(fresh_db) as cn, cn.cursor() as cr:
+        cr.execute("SELECT count(*) FROM ir_module_module WHERE state IN ('to install', 'to upgrade', 'to remove')")
+        assert cr.fetchone()[0] == 0
