@@ -77,8 +77,12 @@ def pg(db="postgres"):
 def fresh_db():
     name = f"crm_plus_t_repo_{uuid.uuid4().hex[:8]}"
     yield name
-    with pg() as cn, cn.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    cn = pg()
+    try:
+        with cn.cursor() as cr:
+            cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        cn.close()
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,10 @@ def test_install_uninstall_reinstall(fresh_db):
     again = odoo_shell(fresh_db, LEFTOVERS)[0]
     assert again["states"] == {m: "installed" for m in MODULES}
     assert sorted(again["tables"]) == sorted(installed["tables"])
-    with pg(fresh_db) as cn, cn.cursor() as cr:
-        cr.execute("SELECT count(*) FROM ir_module_module WHERE state IN ('to install', 'to upgrade', 'to remove')")
-        assert cr.fetchone()[0] == 0
+    cn = pg(fresh_db)
+    try:
+        with cn.cursor() as cr:
+            cr.execute("SELECT count(*) FROM ir_module_module WHERE state IN ('to install', 'to upgrade', 'to remove')")
+            assert cr.fetchone()[0] == 0
+    finally:
+        cn.close()

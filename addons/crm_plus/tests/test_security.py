@@ -1,4 +1,4 @@
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import CrmPlusCommon
 
@@ -19,4 +19,6 @@ class TestRoles(CrmPlusCommon):
 
     def test_customer_menu_for_sales_users_only(self):
         self.assertTrue(self._visible(self.salesman, "crm_plus.crm_plus_menu_customer_list"))
-        self.assertFalse(self._visible(self.portal, "crm_plus.crm_plus_menu_customer_list"))
+        employee = new_test_user(self.env, login="cp_employee", groups="base.group_user")
+        self.assertFalse(self._visible(employee, "crm_plus.crm_plus_menu_customer_list"))
+        self.assertTrue(self._visible(self.crm_admin, "crm_plus.crm_plus_menu_customer_list"))
