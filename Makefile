@@ -19,3 +19,6 @@ lint:
 
 clean-dbs:    ## drop leftover throwaway test databases
 	@bash tools/clean_dbs.sh
+
+readme:       ## regenerate addons/*/README.rst from readme/ fragments
+	@python3 tools/gen_readme.py
