@@ -15,3 +15,4 @@ from . import crm_plus_dunning_run
 from . import res_partner_dunning
 from . import sale_order_dunning
 from . import mail_mail
+from . import crm_plus_approval_rule_dunning

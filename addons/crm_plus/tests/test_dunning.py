@@ -247,6 +247,17 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         self.assertFalse(self.customer_other.crm_plus_dunning_level_id)
         self.assertFalse(self.customer_other.crm_plus_credit_hold)
 
+    def test_credit_hold_needs_approval(self):
+        rule = self.env["crm_plus.approval.rule"].create({"name": "Dunning hold", "rule_type": "dunning_level"})
+        new_order = self._order(self.env, self.customer_other, [0], user=self.sales_manager)
+        self.assertFalse(self.env["crm_plus.approval.rule"]._crm_plus_evaluate(new_order))
+        self._run()
+        reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(new_order)
+        self.assertEqual(reasons[new_order.id][0][0], rule)
+        self.assertIn(self.level3.name, reasons[new_order.id][0][1])
+        en_order = self._order(self.env, self.customer_en, [0])
+        self.assertFalse(self.env["crm_plus.approval.rule"]._crm_plus_evaluate(en_order), "level 1 holds no credit")
+
     # --------------------------------------------------------------- channels
 
     def test_channels_per_level(self):
