@@ -16,3 +16,14 @@ from . import res_partner_dunning
 from . import sale_order_dunning
 from . import mail_mail
 from . import crm_plus_approval_rule_dunning
+from . import crm_plus_plan_action_type
+from . import crm_plus_plan_template
+from . import crm_plus_plan_template_line
+from . import crm_plus_plan_step
+from . import crm_plus_plan
+from . import sale_order_plan
+from . import account_move_plan
+from . import account_partial_reconcile
+from . import account_payment_term
+from . import stock_move_plan
+from . import res_partner_plan
