@@ -27,7 +27,12 @@
         "security/crm_plus_groups.xml",
         "security/ir.model.access.csv",
         "views/res_partner_views.xml",
+        "views/crm_plus_customer_category_views.xml",
+        "views/crm_plus_attribute_views.xml",
+        "views/res_partner_attribute_views.xml",
+        "wizard/crm_plus_attribute_delete_views.xml",
         "views/crm_plus_menus.xml",
     ],
     "demo": [],
+    "uninstall_hook": "uninstall_hook",
 }
