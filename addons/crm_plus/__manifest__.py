@@ -52,7 +52,12 @@
         "views/crm_plus_plan_views.xml",
         "views/sale_order_plan_views.xml",
         "views/res_partner_plan_views.xml",
+        "views/crm_plus_customer_category_views.xml",
+        "views/crm_plus_attribute_views.xml",
+        "views/res_partner_attribute_views.xml",
+        "wizard/crm_plus_attribute_delete_views.xml",
         "views/crm_plus_menus.xml",
     ],
     "demo": [],
+    "uninstall_hook": "uninstall_hook",
 }

@@ -27,3 +27,9 @@ from . import account_partial_reconcile
 from . import account_payment_term
 from . import stock_move_plan
 from . import res_partner_plan
+from . import crm_plus_attribute
+from . import crm_plus_attribute_option
+from . import crm_plus_customer_category
+from . import ir_fields_converter
+from . import ir_model_fields
+from . import res_partner

@@ -6,3 +6,4 @@ from . import test_approval_rpc
 from . import test_dunning
 from . import test_plan_generation
 from . import test_plan_tracking
+from . import test_attributes
