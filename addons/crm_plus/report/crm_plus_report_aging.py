@@ -14,13 +14,45 @@ BUCKETS = [
 
 class CrmPlusReportAging(models.Model):
     """Receivables aging: open payment steps of execution plans, and open customer invoices
-    of orders without a plan (so that nothing is counted twice). Amounts in company currency,
-    days overdue counted against today.
+    without a running plan (manual invoices, orders whose plan was cancelled), so that nothing
+    is counted twice. Amounts in company currency, days overdue counted against today.
     """
 
     _name = "crm_plus.report.aging"
     _description = "Receivables Aging"
     _auto = False
+    # source fields flushed before the view is read
+    _depends = {
+        "crm_plus.plan.step": [
+            "kind",
+            "state",
+            "amount_residual",
+            "order_id",
+            "name",
+            "partner_id",
+            "company_id",
+            "date_due",
+        ],
+        "crm_plus.plan": ["order_id", "cancelled"],
+        "sale.order": ["name", "user_id", "team_id", "currency_rate"],
+        "sale.order.line": ["order_id", "invoice_lines"],
+        "account.move": [
+            "move_type",
+            "state",
+            "payment_state",
+            "amount_residual_signed",
+            "name",
+            "commercial_partner_id",
+            "invoice_user_id",
+            "team_id",
+            "company_id",
+            "invoice_date_due",
+            "invoice_date",
+            "date",
+        ],
+        "account.move.line": ["move_id"],
+        "res.partner": ["commercial_partner_id", "crm_plus_category_id", "crm_plus_dunning_level_id"],
+    }
     _order = "date_due, id"
     _rec_name = "name"
 
@@ -69,7 +101,7 @@ class CrmPlusReportAging(models.Model):
                           FROM account_move_line aml
                           JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
                           JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                          JOIN crm_plus_plan pl ON pl.order_id = sol.order_id
+                          JOIN crm_plus_plan pl ON pl.order_id = sol.order_id AND pl.cancelled IS NOT TRUE
                          WHERE aml.move_id = m.id)
             ), aged AS (
                 SELECT i.*, GREATEST(CURRENT_DATE - i.date_due, 0) AS days_overdue

@@ -10,6 +10,12 @@ class CrmPlusReportApproval(models.Model):
     _name = "crm_plus.report.approval"
     _description = "Approval Analysis"
     _auto = False
+    # source fields flushed before the view is read
+    _depends = {
+        "crm_plus.approval.entry": ["order_id", "decision", "date", "user_id", "comment"],
+        "sale.order": ["partner_id", "user_id", "team_id", "company_id"],
+        "res.partner": ["commercial_partner_id", "crm_plus_category_id"],
+    }
     _order = "date_decided desc"
     _rec_name = "order_id"
 

@@ -15,6 +15,20 @@ class CrmPlusReportCustomerValue(models.Model):
     _name = "crm_plus.report.customer.value"
     _description = "Customer Value Analysis"
     _auto = False
+    # source fields flushed before the view is read
+    _depends = {
+        "sale.order": [
+            "state",
+            "partner_id",
+            "user_id",
+            "team_id",
+            "company_id",
+            "date_order",
+            "amount_untaxed",
+            "currency_rate",
+        ],
+        "res.partner": ["commercial_partner_id", "crm_plus_category_id", "country_id"],
+    }
     _order = "revenue desc"
     _rec_name = "partner_id"
 
@@ -27,13 +41,9 @@ class CrmPlusReportCustomerValue(models.Model):
     date = fields.Date(string="Month", readonly=True)
     revenue = fields.Float(string="Revenue", readonly=True, digits=(16, 2))
     order_count = fields.Integer(string="Orders", readonly=True)
-    revenue_12m = fields.Float(
-        string="Customer Revenue (12 months)", readonly=True, aggregator="max", digits=(16, 2)
-    )
+    revenue_12m = fields.Float(string="Customer Revenue (12 months)", readonly=True, aggregator="max", digits=(16, 2))
     revenue_share = fields.Float(string="Cumulative Share (%)", readonly=True, aggregator="max")
-    abc_class = fields.Selection(
-        [("a", "A"), ("b", "B"), ("c", "C")], string="ABC Class", readonly=True
-    )
+    abc_class = fields.Selection([("a", "A"), ("b", "B"), ("c", "C")], string="ABC Class", readonly=True)
 
     def _query(self):
         return SQL(

@@ -16,6 +16,22 @@ class CrmPlusReportExecution(models.Model):
     _name = "crm_plus.report.execution"
     _description = "Plan Execution Analysis"
     _auto = False
+    # source fields flushed before the view is read
+    _depends = {
+        "crm_plus.plan.step": [
+            "plan_id",
+            "order_id",
+            "partner_id",
+            "action_type_id",
+            "kind",
+            "user_id",
+            "company_id",
+            "date_due",
+            "date_done",
+            "state",
+        ],
+        "sale.order": ["user_id", "team_id"],
+    }
     _order = "date_due desc, id"
     _rec_name = "step_id"
 

@@ -10,6 +10,21 @@ class CrmPlusReportFunnel(models.Model):
     _name = "crm_plus.report.funnel"
     _description = "Sales Funnel Analysis"
     _auto = False
+    # source fields flushed before the view is read
+    _depends = {
+        "crm.lead": [
+            "type",
+            "stage_id",
+            "user_id",
+            "team_id",
+            "company_id",
+            "partner_id",
+            "won_status",
+            "expected_revenue",
+        ],
+        "sale.order": ["opportunity_id", "state", "amount_untaxed", "currency_rate"],
+        "res.partner": ["crm_plus_category_id"],
+    }
     _order = "create_date desc"
     _rec_name = "lead_id"
 

@@ -15,6 +15,25 @@ class CrmPlusReportRounds(models.Model):
     _name = "crm_plus.report.rounds"
     _description = "Quotation Rounds Analysis"
     _auto = False
+    # source fields flushed before the view is read
+    _depends = {
+        "sale.order": [
+            "round_root_id",
+            "round_number",
+            "state",
+            "round_state",
+            "amount_untaxed",
+            "currency_rate",
+            "opportunity_id",
+            "partner_id",
+            "user_id",
+            "team_id",
+            "company_id",
+            "date_order",
+        ],
+        "sale.order.line": ["order_id", "display_type", "price_subtotal", "price_unit", "product_uom_qty"],
+        "res.partner": ["commercial_partner_id", "crm_plus_category_id"],
+    }
     _order = "date desc"
     _rec_name = "order_id"
 
@@ -52,8 +71,8 @@ class CrmPlusReportRounds(models.Model):
                        COALESCE(so.round_root_id, so.id) AS deal_id,
                        so.round_number, so.state, so.round_state,
                        so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
-                       COALESCE(100.0 * (1 - SUM(l.price_subtotal) / NULLIF(SUM(l.price_unit * l.product_uom_qty), 0)), 0)
-                           AS discount
+                       COALESCE(100.0 * (1 - SUM(l.price_subtotal)
+                                          / NULLIF(SUM(l.price_unit * l.product_uom_qty), 0)), 0) AS discount
                   FROM sale_order so
                   LEFT JOIN sale_order_line l ON l.order_id = so.id AND l.display_type IS NULL
                  GROUP BY so.id

@@ -66,7 +66,7 @@ class XlsxSheet:
         ws, book = self.ws, self.book
         for col, (column, value) in enumerate(zip(self.columns, values, strict=False)):
             ctype = column.get("type", "char")
-            if value is None or value is False and ctype != "boolean":
+            if value is None or (value is False and ctype != "boolean"):
                 ws.write_blank(self.row, col, None)
             elif ctype in ("integer", "float", "monetary", "percent"):
                 ws.write_number(self.row, col, value, book.formats[ctype])

@@ -8,3 +8,4 @@ from . import test_plan_generation
 from . import test_plan_tracking
 from . import test_attributes
 from . import test_xlsx_export
+from . import test_reporting

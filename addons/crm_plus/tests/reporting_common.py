@@ -23,7 +23,7 @@ class CrmPlusReportingCommon(CrmPlusPlanCommon):
             {"name": "Aging Customer", "is_company": True, "crm_plus_category_id": cls.cat_key.id}
         )
         cls.other_aging_customer = cls.env["res.partner"].create(
-            {"name": "=HYPERLINK(\"http://evil\")", "is_company": True, "crm_plus_category_id": cls.cat_small.id}
+            {"name": '=HYPERLINK("http://evil")', "is_company": True, "crm_plus_category_id": cls.cat_small.id}
         )
         # 15 x 100 = 1500 = 100 + 200 + 300 + 400 + 500, due in 10 days, 10 / 45 / 75 / 120 days ago
         cls.aging_order = cls._draft_order(cls.aging_customer, cls.salesman, qty=15, days_ago=200)
@@ -39,7 +39,9 @@ class CrmPlusReportingCommon(CrmPlusPlanCommon):
                 "partner_id": partner.id,
                 "user_id": user.id,
                 "date_order": fields.Datetime.now() - timedelta(days=days_ago),
-                "order_line": [Command.create({"product_id": cls.service.id, "product_uom_qty": qty, "price_unit": 100.0})],
+                "order_line": [
+                    Command.create({"product_id": cls.service.id, "product_uom_qty": qty, "price_unit": 100.0})
+                ],
             }
         )
 

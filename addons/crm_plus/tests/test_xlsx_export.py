@@ -13,13 +13,6 @@ def _open(data):
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def _table(ws):
-    """Rows of the data table (header included) below the filter block."""
-    rows = list(ws.iter_rows(values_only=True))
-    start = next(i for i, row in enumerate(rows) if ws.cell(row=i + 1, column=1).font.b and row[0] and i + 1 == _header_row(ws))
-    return rows[start:]
-
-
 def _header_row(ws):
     # the frozen pane is just below the header row
     return ws.freeze_panes and int("".join(c for c in ws.freeze_panes if c.isdigit())) - 1
@@ -90,10 +83,18 @@ class TestXlsxExport(CrmPlusReportingCommon):
         labels = [c.value for c in ws[header]]
         self.assertIn("Open Amount", labels)
         self.assertIn("Exported by", [ws.cell(row=r, column=1).value for r in range(1, header)])
-        rows = [r for r in self._data_rows(ws) if r[labels.index("Customer")] in ("Aging Customer", '=HYPERLINK("http://evil")')]
+        rows = [
+            r
+            for r in self._data_rows(ws)
+            if r[labels.index("Customer")] in ("Aging Customer", '=HYPERLINK("http://evil")')
+        ]
         self.assertEqual(len(rows), 6)
         # the customer name that looks like a formula is text
-        evil = [r for r in ws.iter_rows(min_row=header + 1) if r[labels.index("Customer")].value == '=HYPERLINK("http://evil")']
+        evil = [
+            r
+            for r in ws.iter_rows(min_row=header + 1)
+            if r[labels.index("Customer")].value == '=HYPERLINK("http://evil")'
+        ]
         self.assertEqual(evil[0][labels.index("Customer")].data_type, "s")
         # summary per customer: buckets of the aging customer
         summary = wb["By Customer"]
@@ -133,7 +134,10 @@ class TestXlsxExport(CrmPlusReportingCommon):
         header = _header_row(steps)
         labels = [c.value for c in steps[header]]
         rows = self._data_rows(steps)
-        self.assertEqual(sorted(r[labels.index("Planned Date")].date() for r in rows)[0], min(self.aging_plan.step_ids.mapped("date_due")))
+        self.assertEqual(
+            sorted(r[labels.index("Planned Date")].date() for r in rows)[0],
+            min(self.aging_plan.step_ids.mapped("date_due")),
+        )
         self.assertEqual({r[labels.index("Customer")] for r in rows}, {"Aging Customer"})
         self.assertEqual(steps.auto_filter.ref.split(":")[0], f"A{header}")
 

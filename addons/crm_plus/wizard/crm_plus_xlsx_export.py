@@ -117,7 +117,11 @@ class CrmPlusXlsxExport(models.TransientModel):
     def _columns(self, model, fnames):
         fields_ = self.env[model]._fields
         return [
-            {"name": f, "label": fields_[f]._description_string(self.env), "type": COLUMN_TYPES.get(fields_[f].type, "char")}
+            {
+                "name": f,
+                "label": fields_[f]._description_string(self.env),
+                "type": COLUMN_TYPES.get(fields_[f].type, "char"),
+            }
             for f in fnames
         ]
 
@@ -282,10 +286,24 @@ class CrmPlusXlsxExport(models.TransientModel):
     def _export_customers(self, book):
         Partner = self.env["res.partner"]
         # only the attributes this user may read (attribute fields can be restricted to groups)
-        attributes = self.env["crm_plus.attribute"].search([]).filtered(
-            lambda a: a.field_name in Partner._fields and Partner._has_field_access(Partner._fields[a.field_name], "read")
+        attributes = (
+            self.env["crm_plus.attribute"]
+            .search([])
+            .filtered(
+                lambda a: a.field_name in Partner._fields
+                and Partner._has_field_access(Partner._fields[a.field_name], "read")
+            )
         )
-        fnames = ["name", "ref", "crm_plus_category_id", "user_id", "email", "phone", "country_id", "crm_plus_dunning_level_id"]
+        fnames = [
+            "name",
+            "ref",
+            "crm_plus_category_id",
+            "user_id",
+            "email",
+            "phone",
+            "country_id",
+            "crm_plus_dunning_level_id",
+        ]
         fnames += attributes.mapped("field_name")
         domain = self._domain(partner_field="id") & (
             Domain("customer_rank", ">", 0) | Domain("crm_plus_category_id", "!=", False)
