@@ -1,4 +1,5 @@
 from . import (
+    crm_plus_dashboard,
     crm_plus_report_aging,
     crm_plus_report_approval,
     crm_plus_report_customer_value,
