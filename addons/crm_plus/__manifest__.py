@@ -63,6 +63,7 @@
         "report/crm_plus_report_approval_views.xml",
         "report/crm_plus_report_aging_views.xml",
         "report/crm_plus_report_execution_views.xml",
+        "report/crm_plus_report_dunning_views.xml",
         "wizard/crm_plus_xlsx_export_views.xml",
         "report/crm_plus_dashboard_views.xml",
         "views/crm_plus_menus.xml",

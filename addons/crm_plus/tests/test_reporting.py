@@ -320,3 +320,49 @@ class TestReporting(CrmPlusReportingCommon):
         self.assertGreaterEqual(manager.receivable_open, 1600)
         self.assertEqual(salesman.overdue_step_count, 4)
         self.assertEqual(salesman.on_time_rate, 0.0)
+
+    # ------------------------------------------------------------------ dunning effectiveness
+    def test_dunning_collected_after_level(self):
+        level1 = self.env.ref("crm_plus.crm_plus_dunning_level_standard_1")
+        level2 = self.env.ref("crm_plus.crm_plus_dunning_level_standard_2")
+        step = self.aging_plan.step_ids.filtered(lambda s: s.amount == 300)
+        Communication = self.env["crm_plus.dunning.communication"]
+        for level, days, channels in ((level1, 20, ("email", "letter")), (level2, 5, ("email",))):
+            for channel in channels:
+                Communication.create(
+                    {
+                        "partner_id": self.aging_customer.id,
+                        "level_id": level.id,
+                        "company_id": self.company.id,
+                        "channel": channel,
+                        "date": self.today - timedelta(days=days),
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "step_id": step.id,
+                                    "level_id": level.id,
+                                    "channel": channel,
+                                    "amount": 300,
+                                    "amount_residual": 300 if level == level1 else 200,
+                                }
+                            )
+                        ],
+                    }
+                )
+        # 100 collected between level 1 and level 2, 20 more after level 2
+        step.with_context(crm_plus_plan_tracking=True).write({"amount_done": 120})
+        Report = self.env["crm_plus.report.dunning"]
+        by_level = {
+            level: (dunned, collected, rate)
+            for level, dunned, collected, rate in Report._read_group(
+                [("step_id", "=", step.id)],
+                ["level_id"],
+                ["amount_dunned:sum", "amount_collected:sum", "collection_rate:avg"],
+            )
+        }
+        # two channels of level 1 count once
+        self.assertEqual(by_level[level1], (300.0, 120.0, 40.0))
+        self.assertEqual(by_level[level2], (200.0, 20.0, 10.0))
+        self.assertEqual(len(Report.with_user(self.salesman).search([("step_id", "=", step.id)])), 2)
+        self.assertFalse(Report.with_user(self.other_salesman).search([("step_id", "=", step.id)]))
+        self.assertEqual(len(Report.with_user(self.finance).search([("step_id", "=", step.id)])), 2)

@@ -157,10 +157,19 @@ class TestXlsxExport(CrmPlusReportingCommon):
         self.assertEqual(len(self._data_rows(wb["Lines"])), 2)
 
     def test_customers_and_dunning_exports(self):
+        self.env["crm_plus.attribute"].with_user(self.crm_admin).create(
+            {"name": "Licence", "code": "rep_licence", "value_type": "char"}
+        )
+        self.aging_customer.x_attr_rep_licence = "@LIC-42"
         wb = self._export(self.sales_manager, "customers")
         ws = wb["Customers"]
-        labels = [c.value for c in ws[_header_row(ws)]]
+        header = _header_row(ws)
+        labels = [c.value for c in ws[header]]
         rows = {r[0]: r for r in self._data_rows(ws)}
         self.assertEqual(rows["Aging Customer"][labels.index("Customer Category")], "Key Account")
+        self.assertEqual(rows["Aging Customer"][labels.index("Licence")], "@LIC-42")
+        self.assertIn('=HYPERLINK("http://evil")', rows)
+        cells = next(r for r in ws.iter_rows(min_row=header + 1) if r[0].value == "Aging Customer")
+        self.assertEqual(cells[labels.index("Licence")].data_type, "s")
         wb = self._export(self.finance, "dunning")
         self.assertEqual(wb.sheetnames, ["Communications", "Customers by Level"])
