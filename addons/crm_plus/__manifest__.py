@@ -58,6 +58,7 @@
         "wizard/crm_plus_attribute_delete_views.xml",
         "security/crm_plus_report_security.xml",
         "report/crm_plus_report_customer_value_views.xml",
+        "report/crm_plus_report_customer_attribute_views.xml",
         "report/crm_plus_report_funnel_views.xml",
         "report/crm_plus_report_rounds_views.xml",
         "report/crm_plus_report_approval_views.xml",

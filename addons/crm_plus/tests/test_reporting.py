@@ -366,3 +366,60 @@ class TestReporting(CrmPlusReportingCommon):
         self.assertEqual(len(Report.with_user(self.salesman).search([("step_id", "=", step.id)])), 2)
         self.assertFalse(Report.with_user(self.other_salesman).search([("step_id", "=", step.id)]))
         self.assertEqual(len(Report.with_user(self.finance).search([("step_id", "=", step.id)])), 2)
+
+    # ------------------------------------------------------------------ customers by attribute
+    def test_customers_by_attribute(self):
+        Attribute = self.env["crm_plus.attribute"].with_user(self.crm_admin)
+        tier = Attribute.create(
+            {
+                "name": "Tier",
+                "code": "rep_tier",
+                "value_type": "selection",
+                "option_ids": [
+                    Command.create({"name": "Gold", "code": "gold"}),
+                    Command.create({"name": "Silver", "code": "silver"}),
+                ],
+            }
+        )
+        channels = Attribute.create(
+            {
+                "name": "Channels",
+                "code": "rep_channels",
+                "value_type": "tags",
+                "option_ids": [
+                    Command.create({"name": "Web", "code": "web"}),
+                    Command.create({"name": "Shop", "code": "shop"}),
+                ],
+            }
+        )
+        Partner = self.env["res.partner"]
+        gold = Partner.create({"name": "Gold Co", "user_id": self.salesman.id, "x_attr_rep_tier": "gold"})
+        gold2 = Partner.create({"name": "Gold Two", "user_id": self.other_salesman.id, "x_attr_rep_tier": "gold"})
+        silver = Partner.create({"name": "Silver Co", "user_id": self.salesman.id, "x_attr_rep_tier": "silver"})
+        gold.x_attr_rep_channels = channels.option_ids
+        self._confirmed(gold, self.salesman, 3, price=100.0)
+        self._confirmed(gold2, self.other_salesman, 1, price=100.0)
+        lost = self.env["sale.order"].create(
+            {
+                "partner_id": gold.id,
+                "order_line": [
+                    Command.create({"product_id": self.service.id, "product_uom_qty": 1, "price_unit": 1.0})
+                ],
+            }
+        )
+        lost._action_cancel()
+        Report = self.env["crm_plus.report.customer.attribute"]
+        partners = [("partner_id", "in", (gold | gold2 | silver).ids)]
+        by_value = {
+            (attribute, value): (count, revenue, win)
+            for attribute, value, count, revenue, win in Report._read_group(
+                partners, ["attribute_id", "value"], ["__count", "revenue_12m:sum", "win_rate:avg"]
+            )
+        }
+        self.assertEqual(by_value[tier, "Gold"], (2, 400.0, 75.0))
+        self.assertEqual(by_value[tier, "Silver"], (1, 0.0, False))
+        self.assertEqual(by_value[channels, "Web"][:2], (1, 300.0))
+        self.assertEqual(by_value[channels, "Shop"][:2], (1, 300.0))
+        seen = Report.with_user(self.salesman).search(partners).partner_id
+        self.assertEqual(seen, gold | silver)
+        self.assertEqual(Report.with_user(self.sales_manager).search(partners).partner_id, gold | gold2 | silver)
