@@ -27,3 +27,4 @@ from . import account_partial_reconcile
 from . import account_payment_term
 from . import stock_move_plan
 from . import res_partner_plan
+from . import crm_plus_plan_dunning

@@ -1,6 +1,7 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from unittest.mock import patch
@@ -512,10 +513,19 @@ class TestDunningConcurrency(DunningFixtures, TransactionCase):
 
     def test_two_workers_at_once(self):
         results = {}
+        original = CrmPlusDunningRun._queue_mails
+
+        def slow_queue(run_self, communications):
+            time.sleep(0.2)  # hold the batch's locks long enough for the other worker to meet them
+            return original(run_self, communications)
+
         barrier = threading.Barrier(2)
         threads = [threading.Thread(target=self._worker, args=(results, name, barrier)) for name in ("a", "b")]
         # a conflict between the workers is possible (logged by sql_db, the batch retried): keep the log clean
-        with mute_logger("odoo.addons.crm_plus.models.crm_plus_dunning_run", "odoo.sql_db"):
+        with (
+            mute_logger("odoo.addons.crm_plus.models.crm_plus_dunning_run", "odoo.sql_db"),
+            patch.object(CrmPlusDunningRun, "_queue_mails", slow_queue),
+        ):
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -529,6 +539,8 @@ class TestDunningConcurrency(DunningFixtures, TransactionCase):
         self.assertEqual(len(comms), self.CUSTOMERS)
         self.assertEqual(mails, self.CUSTOMERS, "one queued mail per customer")
         self.assertEqual(results["a"]["items"] + results["b"]["items"], self.CUSTOMERS * self.STEPS)
+        self.assertTrue(results["a"]["items"] and results["b"]["items"], "both workers did part of the work")
+        self.assertTrue(results["a"]["locked_out"] + results["b"]["locked_out"], "the workers met on locked rows")
 
     def test_crash_between_commits_then_rerun(self):
         original = CrmPlusDunningRun._dunning_batch
