@@ -33,3 +33,4 @@ from . import crm_plus_customer_category
 from . import ir_fields_converter
 from . import ir_model_fields
 from . import res_partner
+from . import crm_plus_plan_dunning

@@ -41,7 +41,7 @@ class CrmPlusDunningCommunication(models.Model):
     failure_reason = fields.Text(readonly=True)
     line_ids = fields.One2many("crm_plus.dunning.communication.line", "communication_id", string="Items", readonly=True)
     amount_residual = fields.Monetary(readonly=True, string="Amount Overdue")
-    item_count = fields.Integer(compute="_compute_item_count", string="Items")
+    item_count = fields.Integer(compute="_compute_item_count", string="Item Count")
 
     def _compute_item_count(self):
         counts = dict(
@@ -79,7 +79,8 @@ class CrmPlusDunningCommunication(models.Model):
     def action_cancel(self):
         if any(communication.state == "sent" for communication in self):
             raise UserError(self.env._("A sent communication cannot be cancelled."))
-        self.mail_id.filtered(lambda mail: mail.state in ("outgoing", "exception")).sudo().cancel()
+        # sudo: finance cancels the queued mail of a communication it may cancel, without mail.mail rights
+        self.sudo().mail_id.filtered(lambda mail: mail.state in ("outgoing", "exception")).cancel()
         self.write({"state": "cancelled"})
         return True
 

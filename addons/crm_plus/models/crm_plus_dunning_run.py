@@ -21,6 +21,7 @@ Exactly once rests on the database, not on the code path:
 import logging
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 
 from psycopg2 import errors as pg_errors
 
@@ -56,34 +57,47 @@ class CrmPlusDunningRun(models.AbstractModel):
         today = today or fields.Date.context_today(self)
         stats = defaultdict(int)
         started = time.monotonic()
-        self._in_batch(commit, self._update_states, today)
-        self._commit(commit, 0)
-        # reminders before the due date
-        while True:
-            done = self._in_batch(commit, self._remind_batch, today, batch_size, partner_ids)
-            self._commit(commit, done or 0)
-            if not done:
-                break
-            stats["reminders"] += done
-        # dunning after it
+        with self._exclusive(commit):
+            self._in_batch(commit, self._update_states, today)
+            self._commit(commit, 0)
+            # reminders before the due date
+            while True:
+                done = self._in_batch(commit, self._remind_batch, today, batch_size, partner_ids)
+                self._commit(commit, done or 0)
+                if not done:
+                    break
+                stats["reminders"] += done
+        # dunning after it; customers another worker held (or a conflict dropped) get one more pass
+        retry_ids = self._dunning_pass(today, batch_size, partner_ids, commit, stats)
+        if retry_ids:
+            self._dunning_pass(today, batch_size, retry_ids, commit, stats)
+        stats["seconds"] = time.monotonic() - started
+        _logger.info("dunning run %s: %s", today, dict(stats))
+        return stats
+
+    def _dunning_pass(self, today, batch_size, partner_ids, commit, stats):
+        """Plan the batches, then run them one transaction each; return the customers to retry."""
         batches = self._plan_batches(today, batch_size, partner_ids)
+        # each batch starts a fresh transaction (snapshot) right at its lock
+        self._commit(commit, 0)
         remaining = sum(count for _chunk, count in batches)
-        stats["batches"] = len(batches)
+        stats["batches"] += len(batches)
+        retry_ids = []
         for chunk, count in batches:
             t0 = time.monotonic()
             result = self._in_batch(commit, self._dunning_batch, today, chunk)
             remaining -= count
             stats["batch_max_s"] = max(stats["batch_max_s"], time.monotonic() - t0)
-            if result:
+            if result is None:
+                stats["skipped_batches"] += 1
+                retry_ids += chunk
+            else:
+                retry_ids += result.pop("locked_out_ids", [])
                 for key, value in result.items():
                     stats[key] += value
-            else:
-                stats["skipped_batches"] += 1
             if self._commit(commit, count, remaining) <= 0:
                 break
-        stats["seconds"] = time.monotonic() - started
-        _logger.info("dunning run %s: %s", today, dict(stats))
-        return stats
+        return retry_ids
 
     # ----------------------------------------------------------- transactions
 
@@ -107,17 +121,35 @@ class CrmPlusDunningRun(models.AbstractModel):
             return float("inf")
         return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
 
-    def _try_global_lock(self):
-        """Only one worker updates states at a time; the others skip that phase."""
-        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", GLOBAL_LOCK_KEY))
-        return self.env.cr.fetchone()[0]
+    @contextmanager
+    def _exclusive(self, commit):
+        """Workers take turns for the set-based phase (states, reminders), each in fresh transactions.
+
+        A session advisory lock, taken and followed by a commit, so that the work after it reads a
+        snapshot that includes what the previous worker committed (repeatable read).
+        """
+        if not commit:
+            yield
+            return
+        self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s)", GLOBAL_LOCK_KEY))
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        try:
+            yield
+        finally:
+            # the connection goes back to a pool: never leave the session lock behind
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", GLOBAL_LOCK_KEY))
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _global_lock(self):
+        """One worker updates states at a time; the next one waits, then finds little left to change."""
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", GLOBAL_LOCK_KEY))
 
     # ---------------------------------------------------------------- states
 
     def _update_states(self, today):
         """Step states (due/overdue as days pass) and customers' dunning levels, set-based."""
-        if not self._try_global_lock():
-            return False
+        self._global_lock()
         steps = self.env["crm_plus.plan.step"]
         if hasattr(steps, "_cron_update_state"):
             steps.with_context(tracking_disable=True)._cron_update_state()
@@ -137,7 +169,8 @@ class CrmPlusDunningRun(models.AbstractModel):
                 self._partner_level_query(today),
             )
         )
-        self.env["res.partner"].invalidate_model(["crm_plus_dunning_level_id"])
+        # levels were written in SQL: drop every cached value derived from them (partners, orders, plans)
+        self.env.invalidate_all()
         return True
 
     # ------------------------------------------------------------- selection
@@ -278,12 +311,13 @@ class CrmPlusDunningRun(models.AbstractModel):
     def _dunning_batch(self, today, partner_ids):
         """Lock, re-read, insert keys, queue: one batch of customers."""
         partners = self.env["res.partner"].browse(partner_ids).try_lock_for_update(allow_referencing=True)
+        locked_out_ids = sorted(set(partner_ids) - set(partners.ids))
         if not partners:
-            return {"locked_out": len(partner_ids)}
+            return {"locked_out": len(locked_out_ids), "locked_out_ids": locked_out_ids}
         self.env.cr.execute(self._pending_query(today, partners.ids))
         rows = self.env.cr.dictfetchall()
         if not rows:
-            return {"locked_out": len(partner_ids) - len(partners)}
+            return {"locked_out": len(locked_out_ids), "locked_out_ids": locked_out_ids}
         # steps being paid right now are locked by the reconciliation: leave them for the next run
         steps = self.env["crm_plus.plan.step"].browse({row["step_id"] for row in rows})
         locked_steps = set(steps.try_lock_for_update(allow_referencing=True).ids)
@@ -351,6 +385,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             )
         )
         kept_ids = {communication_id for (communication_id,) in self.env.cr.fetchall()}
+        communications.invalidate_recordset(["line_ids"])
         empty = communications.filtered(lambda c: c.id not in kept_ids)
         if empty:
             # another worker sent these keys meanwhile
@@ -362,7 +397,8 @@ class CrmPlusDunningRun(models.AbstractModel):
             "communications": len(communications),
             "items": len(line_values),
             "customers": len({c.partner_id.id for c in communications}),
-            "locked_out": len(partner_ids) - len(partners),
+            "locked_out": len(locked_out_ids),
+            "locked_out_ids": locked_out_ids,
         }
 
     def _queue_mails(self, communications):
