@@ -1,6 +1,7 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -338,3 +339,30 @@ class CrmPlusPlan(models.Model):
             batch.with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
             changed |= batch
         changed._crm_plus_sync_activities()
+        changed.plan_id._crm_plus_reschedule()
+
+    def _crm_plus_reschedule(self):
+        """Open steps triggered by the delivery or by the previous step follow the actual dates once those are done."""
+        updates = defaultdict(list)
+        for plan in self.filtered(lambda plan: not plan.cancelled):
+            steps = plan.step_ids.filtered(lambda step: not step.cancelled).sorted(lambda step: (step.sequence, step.id))
+            deliveries = steps.filtered(lambda step: step.kind == "delivery")
+            delivered_on = False
+            if deliveries and all(step.state == "done" for step in deliveries):
+                delivered_on = max(deliveries.mapped("date_done"))
+            previous = False
+            for step in steps:
+                base = False
+                if step.trigger == "delivery":
+                    base = delivered_on
+                elif step.trigger == "previous" and previous and previous.state == "done":
+                    base = previous.date_done
+                previous = step
+                if base and step.state != "done":
+                    date_due = max(base + timedelta(days=step.offset_days), plan.order_id.date_order.date())
+                    if date_due != step.date_due:
+                        updates[date_due].append(step.id)
+        for date_due, step_ids in updates.items():
+            self.env["crm_plus.plan.step"].browse(step_ids).with_context(crm_plus_plan_tracking=True).write(
+                {"date_due": date_due}
+            )

@@ -191,6 +191,7 @@ class CrmPlusPlanStep(models.Model):
             step.with_context(crm_plus_plan_tracking=True).write({"amount_done": step.amount})
             step.message_post(body=step.note or self.env._("Step done."))
         self._crm_plus_sync_activities()
+        self.plan_id._crm_plus_reschedule()
         return True
 
     def action_reopen(self):

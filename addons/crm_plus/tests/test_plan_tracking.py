@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .plan_common import CrmPlusPlanCommon
@@ -33,6 +35,12 @@ class TestPlanTracking(CrmPlusPlanCommon):
         self.assertEqual(delivery.amount_done, 10.0)
         self.assertEqual(delivery.state, "done")
         self.assertEqual(plan.state, "in_progress")
+        # the installation was planned 2 days after the delivery: it follows the actual delivery date
+        today = fields.Date.today()
+        self.assertEqual(self._steps(plan, "manual").date_due, today + timedelta(days=2))
+        # installed (manual step): the 60% is due 1 day after
+        self._steps(plan, "manual").action_done()
+        self.assertEqual(on_delivery.date_due, today + timedelta(days=1))
 
         # invoice posted: the invoice step is done, nothing is collected yet
         invoice = self._invoice(order)
@@ -59,7 +67,6 @@ class TestPlanTracking(CrmPlusPlanCommon):
         self._pay(invoice, 8000.0)
         self.assertEqual(self._done(plan, "payment"), [3000.0, 6000.0, 1000.0])
         self.assertTrue(all(step.state == "done" for step in (deposit | on_delivery | acceptance)))
-        self._steps(plan, "manual").action_done()
         self.assertEqual(plan.state, "done")
         self.assertEqual(plan.progress, 100.0)
         self.assertEqual(plan.amount_open, 0.0)
