@@ -1,11 +1,13 @@
-from . import crm_plus_plan_action_type
-from . import crm_plus_plan_template
-from . import crm_plus_plan_template_line
-from . import crm_plus_plan_step
-from . import crm_plus_plan
-from . import sale_order_plan
-from . import account_move_plan
-from . import account_partial_reconcile
-from . import account_payment_term
-from . import stock_move_plan
-from . import res_partner_plan
+from . import (
+    account_move_plan,
+    account_partial_reconcile,
+    account_payment_term,
+    crm_plus_plan,
+    crm_plus_plan_action_type,
+    crm_plus_plan_step,
+    crm_plus_plan_template,
+    crm_plus_plan_template_line,
+    res_partner_plan,
+    sale_order_plan,
+    stock_move_plan,
+)

@@ -130,7 +130,8 @@ class CrmPlusPlan(models.Model):
                 if order_date and step.date_due and step.date_due < order_date:
                     raise ValidationError(
                         self.env._(
-                            "Step %(step)s of plan %(plan)s is planned on %(date)s, before the order date %(order_date)s.",
+                            "Step %(step)s of plan %(plan)s is planned on %(date)s, "
+                            "before the order date %(order_date)s.",
                             step=step.display_name,
                             plan=plan.display_name,
                             date=step.date_due,
@@ -319,7 +320,12 @@ class CrmPlusPlan(models.Model):
         for plan in plans:
             invoiced, paid = invoice_figures.get(plan.order_id.id, (0.0, 0.0))
             delivered, received = stock_figures.get(plan.order_id.id, (0.0, 0.0))
-            for kind, value in (("payment", paid), ("invoice", invoiced), ("delivery", delivered), ("receipt", received)):
+            for kind, value in (
+                ("payment", paid),
+                ("invoice", invoiced),
+                ("delivery", delivered),
+                ("receipt", received),
+            ):
                 remaining[plan.id, kind] = value
         by_value = defaultdict(list)
         for step in steps:
@@ -333,19 +339,21 @@ class CrmPlusPlan(models.Model):
                 by_value[done].append(step.id)
         if not by_value:
             return
-        changed = self.env["crm_plus.plan.step"]
+        changed = self.env["crm_plus.plan.step"].browse([step_id for ids in by_value.values() for step_id in ids])
+        was_done = {step.id: step.state == "done" for step in changed}
         for value, step_ids in by_value.items():
-            batch = self.env["crm_plus.plan.step"].browse(step_ids)
-            batch.with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
-            changed |= batch
-        changed._crm_plus_sync_activities()
+            changed.browse(step_ids).with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
+        # only steps that got done (or reopened by an unreconciliation/refund) change their activities
+        changed.filtered(lambda step: (step.state == "done") != was_done[step.id])._crm_plus_sync_activities()
         changed.plan_id._crm_plus_reschedule()
 
     def _crm_plus_reschedule(self):
         """Open steps triggered by the delivery or by the previous step follow the actual dates once those are done."""
         updates = defaultdict(list)
         for plan in self.filtered(lambda plan: not plan.cancelled):
-            steps = plan.step_ids.filtered(lambda step: not step.cancelled).sorted(lambda step: (step.sequence, step.id))
+            steps = plan.step_ids.filtered(lambda step: not step.cancelled).sorted(
+                lambda step: (step.sequence, step.id)
+            )
             deliveries = steps.filtered(lambda step: step.kind == "delivery")
             delivered_on = False
             if deliveries and all(step.state == "done" for step in deliveries):

@@ -1,3 +1,1 @@
-from . import test_security
-from . import test_plan_generation
-from . import test_plan_tracking
+from . import test_plan_generation, test_plan_tracking, test_security

@@ -118,9 +118,7 @@ class TestPlanTracking(CrmPlusPlanCommon):
         self.assertEqual(len(target), 1)
         others = (orders - orders[0]).plan_id.step_ids
         self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE crm_plus_plan_step SET write_date = '2000-01-01' WHERE id = ANY(%s)", [others.ids]
-        )
+        self.env.cr.execute("UPDATE crm_plus_plan_step SET write_date = '2000-01-01' WHERE id = ANY(%s)", [others.ids])
         self._pay(target, 2000.0)
         self.env.flush_all()
         self.env.cr.execute(
@@ -132,11 +130,15 @@ class TestPlanTracking(CrmPlusPlanCommon):
         # flat tracking cost: one affected plan or three, same number of queries
         Plan = self.env["crm_plus.plan"]
         self._pay(invoices.filtered(lambda m: orders[1] in m.line_ids.sale_line_ids.order_id), 500.0)
-        self.env.cr.execute("UPDATE crm_plus_plan_step SET amount_done = 0 WHERE plan_id = ANY(%s)", [orders.plan_id.ids])
+        self.env.cr.execute(
+            "UPDATE crm_plus_plan_step SET amount_done = 0 WHERE plan_id = ANY(%s)", [orders.plan_id.ids]
+        )
         self.env.invalidate_all()
         with self.assertQueryCount(13):
             Plan._crm_plus_track_moves(target.ids)
-        self.env.cr.execute("UPDATE crm_plus_plan_step SET amount_done = 0 WHERE plan_id = ANY(%s)", [orders.plan_id.ids])
+        self.env.cr.execute(
+            "UPDATE crm_plus_plan_step SET amount_done = 0 WHERE plan_id = ANY(%s)", [orders.plan_id.ids]
+        )
         self.env.invalidate_all()
         with self.assertQueryCount(13):
             Plan._crm_plus_track_moves(invoices.ids)
