@@ -208,7 +208,7 @@ class CrmPlusPlan(models.Model):
             return
         # sudo: tracking follows accounting documents the user could already change (an accountant posting or
         # reconciling may not see the order); only done amounts are written.
-        self = self.sudo()
+        plans = self.sudo()
         self.env["account.move.line"].flush_model(["move_id", "sale_line_ids"])
         self.env["sale.order.line"].flush_model(["order_id"])
         self.flush_model(["order_id", "cancelled"])
@@ -226,7 +226,7 @@ class CrmPlusPlan(models.Model):
             )
         )
         if rows:
-            self.browse([row[0] for row in rows])._crm_plus_track(("payment", "invoice"))
+            plans.browse([row[0] for row in rows])._crm_plus_track(("payment", "invoice"))
 
     @api.model
     def _crm_plus_track_orders(self, order_ids, kinds=TRACKED_KINDS):

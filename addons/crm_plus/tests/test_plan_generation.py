@@ -201,12 +201,16 @@ class TestPlanGeneration(CrmPlusPlanCommon):
 
     def test_multi_company(self):
         company_b = self.env["res.company"].create({"name": "Plans Company B"})
-        order_b = self.env["sale.order"].with_company(company_b).create(
-            {
-                "partner_id": self.other_customer.id,
-                "company_id": company_b.id,
-                "order_line": [Command.create({"product_id": self.service.id, "product_uom_qty": 1})],
-            }
+        order_b = (
+            self.env["sale.order"]
+            .with_company(company_b)
+            .create(
+                {
+                    "partner_id": self.other_customer.id,
+                    "company_id": company_b.id,
+                    "order_line": [Command.create({"product_id": self.service.id, "product_uom_qty": 1})],
+                }
+            )
         )
         order_b.with_company(company_b).action_confirm()
         plan_b = order_b.plan_id
@@ -214,8 +218,8 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         self.assertEqual(plan_b.step_ids.company_id, company_b)
         self.assertFalse(self.env["crm_plus.plan"].with_user(self.sales_manager).search([("id", "=", plan_b.id)]))
         self.sales_manager.company_ids |= company_b
-        manager_b = self.env["crm_plus.plan"].with_user(self.sales_manager).with_context(
-            allowed_company_ids=[company_b.id]
+        manager_b = (
+            self.env["crm_plus.plan"].with_user(self.sales_manager).with_context(allowed_company_ids=[company_b.id])
         )
         self.assertEqual(manager_b.search([("id", "=", plan_b.id)]), plan_b)
 

@@ -1,7 +1,8 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 
 from .plan_common import CrmPlusPlanCommon
 
@@ -84,6 +85,25 @@ class TestPlanTracking(CrmPlusPlanCommon):
         self.assertNotEqual(acceptance.state, "done")
         self.assertEqual(plan.state, "in_progress")
 
+    def test_tracking_by_accountant_without_sales_rights(self):
+        accountant = new_test_user(self.env, login="cp_accountant", groups="account.group_account_invoice")
+        order = self._order()
+        invoice = self._invoice(order)
+        self.env["account.payment.register"].with_user(accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": 3000.0})._create_payments()
+        self.assertEqual(self._done(order.plan_id, "payment"), [3000.0, 0.0, 0.0])
+        with self.assertRaises(AccessError):
+            order.plan_id.with_user(accountant).read(["state"])
+
+    def test_finance_sees_payment_steps_only(self):
+        order = self._order(user=self.team_leader)
+        delivery = self._steps(order.plan_id, "delivery")
+        with self.assertRaises(AccessError):
+            delivery.with_user(self.finance).read(["amount"])
+        deposit = self._steps(order.plan_id, "payment")[0]
+        self.assertEqual(deposit.with_user(self.finance).amount_residual, 3000.0)
+
     def test_reversal_of_unpaid_invoice(self):
         order = self._order()
         plan = order.plan_id
@@ -134,11 +154,11 @@ class TestPlanTracking(CrmPlusPlanCommon):
             "UPDATE crm_plus_plan_step SET amount_done = 0 WHERE plan_id = ANY(%s)", [orders.plan_id.ids]
         )
         self.env.invalidate_all()
-        with self.assertQueryCount(13):
+        with self.assertQueryCount(10):
             Plan._crm_plus_track_moves(target.ids)
         self.env.cr.execute(
             "UPDATE crm_plus_plan_step SET amount_done = 0 WHERE plan_id = ANY(%s)", [orders.plan_id.ids]
         )
         self.env.invalidate_all()
-        with self.assertQueryCount(13):
+        with self.assertQueryCount(10):
             Plan._crm_plus_track_moves(invoices.ids)
