@@ -16,7 +16,7 @@ PY
 )
 if [ "$exists" = no ]; then
     log "creating database $DB with $MODULES and demo data (a few minutes)"
-    odoo_bin -d "$DB" -i "$MODULES" --with-demo --stop-after-init --load-language=zh_CN \
+    odoo_bin -d "$DB" -i "$MODULES" --with-demo --stop-after-init --load-language=en_US,zh_CN \
         --http-port="$PORT" --log-level=warn
     # admin/admin is the demo login
 fi

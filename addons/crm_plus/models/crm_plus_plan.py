@@ -1,6 +1,7 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -129,7 +130,8 @@ class CrmPlusPlan(models.Model):
                 if order_date and step.date_due and step.date_due < order_date:
                     raise ValidationError(
                         self.env._(
-                            "Step %(step)s of plan %(plan)s is planned on %(date)s, before the order date %(order_date)s.",
+                            "Step %(step)s of plan %(plan)s is planned on %(date)s, "
+                            "before the order date %(order_date)s.",
                             step=step.display_name,
                             plan=plan.display_name,
                             date=step.date_due,
@@ -206,7 +208,7 @@ class CrmPlusPlan(models.Model):
             return
         # sudo: tracking follows accounting documents the user could already change (an accountant posting or
         # reconciling may not see the order); only done amounts are written.
-        self = self.sudo()
+        plans = self.sudo()
         self.env["account.move.line"].flush_model(["move_id", "sale_line_ids"])
         self.env["sale.order.line"].flush_model(["order_id"])
         self.flush_model(["order_id", "cancelled"])
@@ -224,7 +226,7 @@ class CrmPlusPlan(models.Model):
             )
         )
         if rows:
-            self.browse([row[0] for row in rows])._crm_plus_track(("payment", "invoice"))
+            plans.browse([row[0] for row in rows])._crm_plus_track(("payment", "invoice"))
 
     @api.model
     def _crm_plus_track_orders(self, order_ids, kinds=TRACKED_KINDS):
@@ -318,7 +320,12 @@ class CrmPlusPlan(models.Model):
         for plan in plans:
             invoiced, paid = invoice_figures.get(plan.order_id.id, (0.0, 0.0))
             delivered, received = stock_figures.get(plan.order_id.id, (0.0, 0.0))
-            for kind, value in (("payment", paid), ("invoice", invoiced), ("delivery", delivered), ("receipt", received)):
+            for kind, value in (
+                ("payment", paid),
+                ("invoice", invoiced),
+                ("delivery", delivered),
+                ("receipt", received),
+            ):
                 remaining[plan.id, kind] = value
         by_value = defaultdict(list)
         for step in steps:
@@ -332,9 +339,38 @@ class CrmPlusPlan(models.Model):
                 by_value[done].append(step.id)
         if not by_value:
             return
-        changed = self.env["crm_plus.plan.step"]
+        changed = self.env["crm_plus.plan.step"].browse([step_id for ids in by_value.values() for step_id in ids])
+        was_done = {step.id: step.state == "done" for step in changed}
         for value, step_ids in by_value.items():
-            batch = self.env["crm_plus.plan.step"].browse(step_ids)
-            batch.with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
-            changed |= batch
-        changed._crm_plus_sync_activities()
+            changed.browse(step_ids).with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
+        # only steps that got done (or reopened by an unreconciliation/refund) change their activities
+        changed.filtered(lambda step: (step.state == "done") != was_done[step.id])._crm_plus_sync_activities()
+        changed.plan_id._crm_plus_reschedule()
+
+    def _crm_plus_reschedule(self):
+        """Open steps triggered by the delivery or by the previous step follow the actual dates once those are done."""
+        updates = defaultdict(list)
+        for plan in self.filtered(lambda plan: not plan.cancelled):
+            steps = plan.step_ids.filtered(lambda step: not step.cancelled).sorted(
+                lambda step: (step.sequence, step.id)
+            )
+            deliveries = steps.filtered(lambda step: step.kind == "delivery")
+            delivered_on = False
+            if deliveries and all(step.state == "done" for step in deliveries):
+                delivered_on = max(deliveries.mapped("date_done"))
+            previous = False
+            for step in steps:
+                base = False
+                if step.trigger == "delivery":
+                    base = delivered_on
+                elif step.trigger == "previous" and previous and previous.state == "done":
+                    base = previous.date_done
+                previous = step
+                if base and step.state != "done":
+                    date_due = max(base + timedelta(days=step.offset_days), plan.order_id.date_order.date())
+                    if date_due != step.date_due:
+                        updates[date_due].append(step.id)
+        for date_due, step_ids in updates.items():
+            self.env["crm_plus.plan.step"].browse(step_ids).with_context(crm_plus_plan_tracking=True).write(
+                {"date_due": date_due}
+            )

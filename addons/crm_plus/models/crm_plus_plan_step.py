@@ -77,6 +77,11 @@ class CrmPlusPlanStep(models.Model):
         copy=False,
     )
 
+    # open payment steps by customer and date: what reminders and dunning look for
+    _open_payment_idx = models.Index(
+        "(partner_id, date_due) WHERE kind = 'payment' AND state IN ('planned', 'due', 'overdue')"
+    )
+
     @api.depends("date_due", "action_type_id.lead_days")
     def _compute_date_remind(self):
         for step in self:
@@ -179,7 +184,11 @@ class CrmPlusPlanStep(models.Model):
                 )
             if step.state in ("done", "cancelled"):
                 raise UserError(self.env._("Step %(step)s is already closed.", step=step.display_name))
-            if step.user_id and step.user_id != self.env.user and not self.env.user.has_group("sales_team.group_sale_manager"):
+            if (
+                step.user_id
+                and step.user_id != self.env.user
+                and not self.env.user.has_group("sales_team.group_sale_manager")
+            ):
                 raise UserError(
                     self.env._(
                         "Only %(user)s, the responsible of step %(step)s, or a sales manager can mark it done.",
@@ -191,6 +200,7 @@ class CrmPlusPlanStep(models.Model):
             step.with_context(crm_plus_plan_tracking=True).write({"amount_done": step.amount})
             step.message_post(body=step.note or self.env._("Step done."))
         self._crm_plus_sync_activities()
+        self.plan_id._crm_plus_reschedule()
         return True
 
     def action_reopen(self):
