@@ -26,6 +26,7 @@
     "data": [
         "security/crm_plus_groups.xml",
         "security/ir.model.access.csv",
+        "data/crm_plus_attribute_data.xml",
         "views/res_partner_views.xml",
         "views/crm_plus_customer_category_views.xml",
         "views/crm_plus_attribute_views.xml",
