@@ -28,6 +28,7 @@
         "security/ir.model.access.csv",
         "security/crm_plus_approval_security.xml",
         "security/sale_order_security.xml",
+        "data/crm_plus_attribute_data.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
         "views/crm_plus_approval_rule_views.xml",

@@ -24,6 +24,9 @@ CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
 CODE_MAX_LENGTH = 40
 FIELD_PREFIX = "x_attr_"
 PARTNER_MODEL = "res.partner"
+# above this many partners, definition changes recompute completeness in the cron job, in batches
+COMPLETENESS_SYNC_ROWS = 50_000
+COMPLETENESS_BATCH = 20_000
 # seconds to wait for the exclusive lock that adding/altering/dropping a column on res_partner needs
 LOCK_TIMEOUT = "3s"
 
@@ -152,7 +155,7 @@ class CrmPlusAttribute(models.Model):
         for attribute in attributes:
             attribute._create_field()
         self._generate_views()
-        self.env["res.partner"]._crm_plus_update_completeness()
+        self._recompute_completeness()
         return attributes
 
     def write(self, vals):
@@ -184,7 +187,7 @@ class CrmPlusAttribute(models.Model):
         } & set(vals):
             self._generate_views()
         if {"category_ids", "active", "value_type", "code"} & set(vals):
-            self.env["res.partner"]._crm_plus_update_completeness()
+            self._recompute_completeness()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -478,6 +481,29 @@ class CrmPlusAttribute(models.Model):
             dict(self.env.context, update_custom_fields=True),
         )
         self._generate_views()
+
+    def _recompute_completeness(self):
+        """After a definition change: at once on small customer bases, else in the cron job (batched).
+
+        Adding an attribute changes the completeness of every customer it applies to; rewriting 200,000 rows
+        takes seconds, which an administrator saving a form should not wait for."""
+        self.env.cr.execute("SELECT reltuples FROM pg_class WHERE relname = 'res_partner'")
+        estimate = self.env.cr.fetchone()[0]
+        cron = self.env.ref("crm_plus.crm_plus_attribute_completeness_cron", raise_if_not_found=False)
+        if estimate < COMPLETENESS_SYNC_ROWS or not cron:
+            self.env["res.partner"]._crm_plus_update_completeness()
+        else:
+            cron.sudo()._trigger()
+
+    @api.model
+    def _cron_update_completeness(self):
+        attributes = self.sudo().search([("field_id", "!=", False)])
+        self.env.cr.execute("SELECT id FROM res_partner ORDER BY id")
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        for start in range(0, len(ids), COMPLETENESS_BATCH):
+            batch = ids[start : start + COMPLETENESS_BATCH]
+            self.env["res.partner"].browse(batch)._crm_plus_update_completeness(attributes)
+            self.env["ir.cron"]._commit_progress(len(batch), remaining=len(ids) - start - len(batch))
 
     def _partner_models(self):
         return list(self.pool.descendants([PARTNER_MODEL], "_inherits"))

@@ -31,7 +31,8 @@ class ResPartner(models.Model):
         if numeric:
             # an empty numeric value is "unset" (NULL), not 0: let the column stay NULL
             vals_list = [
-                {k: v for k, v in vals.items() if not (k in numeric and (v is False or v is None))} for vals in vals_list
+                {k: v for k, v in vals.items() if not (k in numeric and (v is False or v is None))}
+                for vals in vals_list
             ]
         partners = super().create(vals_list)
         attributes = self.env["crm_plus.attribute"].sudo().search([("field_id", "!=", False)])

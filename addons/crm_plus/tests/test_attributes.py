@@ -1,8 +1,11 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import crm_plus_attribute as attribute_module
 from .common import CrmPlusCommon
 
 
@@ -236,6 +239,18 @@ class TestAttributes(AttributeCommon):
         self.a_char.category_ids = self.cat_industry
         self.assertEqual(partner.crm_plus_completeness, 100)
 
+    def test_completeness_on_large_bases_goes_to_the_cron(self):
+        partner = self._retail()
+        cron = self.env.ref("crm_plus.crm_plus_attribute_completeness_cron")
+        triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+        with patch.object(attribute_module, "COMPLETENESS_SYNC_ROWS", -1):
+            (self.a_text | self.a_date | self.a_datetime | self.a_tags | self.a_char).action_archive()
+        self.assertEqual(partner.crm_plus_completeness, 22, "not recomputed in the request")
+        self.assertGreater(self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), len(triggers))
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", lambda self, *a, **kw: 1.0):
+            self.env["crm_plus.attribute"]._cron_update_completeness()
+        self.assertEqual(partner.crm_plus_completeness, 50)
+
     # ------------------------------------------------------------------ import / export
     def test_export_import_round_trip(self):
         source = self._retail(
@@ -348,7 +363,9 @@ class TestAttributes(AttributeCommon):
         self.assertFalse(self.a_date.exists())
         self.assertNotIn("x_attr_since", self.Partner._fields)
         self.a_tags.with_context(crm_plus_confirm_delete=True).unlink()
-        self.env.cr.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'x_crm_plus_attr_sale_channels_rel'")
+        self.env.cr.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'x_crm_plus_attr_sale_channels_rel'"
+        )
         self.assertFalse(self.env.cr.fetchone())
 
 
