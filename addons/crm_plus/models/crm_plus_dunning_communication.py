@@ -1,0 +1,114 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .crm_plus_dunning_level import CHANNELS
+
+
+class CrmPlusDunningCommunication(models.Model):
+    """What one dunning run told one customer at one level through one channel, with the items."""
+
+    _name = "crm_plus.dunning.communication"
+    _description = "Dunning Communication"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
+    level_id = fields.Many2one("crm_plus.dunning.level", required=True, index=True, readonly=True, ondelete="restrict")
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", index=True, readonly=True, help="Salesperson of the customer."
+    )
+    date = fields.Date(required=True, index=True, readonly=True, default=fields.Date.context_today)
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
+        required=True,
+        default="draft",
+        index=True,
+        tracking=True,
+        help="Emails stay draft while queued and become sent or failed with the mail queue; letters are sent "
+        "once printed; phone calls and escalations once their activity is scheduled.",
+    )
+    missing_email = fields.Boolean(
+        readonly=True, help="The customer has no email address: a letter and a phone call replace the email."
+    )
+    mail_id = fields.Many2one("mail.mail", string="Queued Mail", readonly=True, index="btree_not_null", ondelete="set null")
+    failure_reason = fields.Text(readonly=True)
+    line_ids = fields.One2many("crm_plus.dunning.communication.line", "communication_id", string="Items", readonly=True)
+    amount_residual = fields.Monetary(readonly=True, string="Amount Overdue")
+    item_count = fields.Integer(compute="_compute_item_count", string="Item Count")
+
+    def _compute_item_count(self):
+        counts = dict(
+            self.env["crm_plus.dunning.communication.line"]._read_group(
+                [("communication_id", "in", self.ids)], ["communication_id"], ["__count"]
+            )
+        )
+        for communication in self:
+            communication.item_count = counts.get(communication, 0)
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_display_name(self):
+        for communication in self:
+            communication.display_name = self.env._(
+                "%(customer)s - %(level)s (%(date)s)",
+                customer=communication.partner_id.display_name or "",
+                level=communication.level_id.name or "",
+                date=communication.date or "",
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(communication.state == "sent" for communication in self):
+            raise UserError(self.env._("Sent dunning communications are kept as history; cancel them instead."))
+
+    # --------------------------------------------------------------- actions
+
+    def action_print(self):
+        """Print the statement (email channel) or letter and mark letters sent."""
+        letters = self.filtered(lambda c: c.channel == "letter" and c.state == "draft")
+        letters.write({"state": "sent"})
+        report = "crm_plus.action_report_dunning_letter" if letters else "crm_plus.action_report_dunning_statement"
+        return self.env.ref(report).report_action(self)
+
+    def action_cancel(self):
+        if any(communication.state == "sent" for communication in self):
+            raise UserError(self.env._("A sent communication cannot be cancelled."))
+        # sudo: finance cancels the queued mail of a communication it may cancel, without mail.mail rights
+        self.sudo().mail_id.filtered(lambda mail: mail.state in ("outgoing", "exception")).cancel()
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_mark_sent(self):
+        self.filtered(lambda c: c.state in ("draft", "failed")).write({"state": "sent", "failure_reason": False})
+        return True
+
+    def action_retry(self):
+        """Queue a failed email again (after the customer's address was fixed)."""
+        for communication in self.filtered(lambda c: c.state == "failed" and c.channel == "email"):
+            if not communication.partner_id.email:
+                raise UserError(
+                    self.env._("%(customer)s still has no email address.", customer=communication.partner_id.display_name)
+                )
+        failed = self.filtered(lambda c: c.state == "failed" and c.channel == "email")
+        self.env["crm_plus.dunning.run"]._queue_mails(failed)
+        failed.write({"state": "draft", "failure_reason": False})
+        return True
+
+    # ------------------------------------------------------- mail integration
+
+    def _message_receive_bounce(self, email, partner):
+        """A bounce on the dunning email marks the communication failed."""
+        super()._message_receive_bounce(email, partner)
+        self.filtered(lambda c: c.state in ("draft", "sent")).sudo().write(
+            {"state": "failed", "failure_reason": self.env._("Bounced: %(email)s", email=email)}
+        )
+
+    def _get_statement_lines(self):
+        self.ensure_one()
+        return self.line_ids.sorted(lambda line: (line.date_due or fields.Date.today(), line.id))

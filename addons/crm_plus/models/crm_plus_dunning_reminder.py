@@ -1,0 +1,59 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class CrmPlusDunningReminder(models.Model):
+    """Log of the reminder sent to a payment step's responsible before its due date: one per step, ever."""
+
+    _name = "crm_plus.dunning.reminder"
+    _description = "Payment Reminder"
+    _order = "date desc, id desc"
+
+    step_id = fields.Many2one("crm_plus.plan.step", required=True, index=True, ondelete="cascade", readonly=True)
+    user_id = fields.Many2one("res.users", string="Responsible", index=True, readonly=True)
+    date = fields.Date(required=True, readonly=True)
+    order_id = fields.Many2one(related="step_id.order_id")
+    partner_id = fields.Many2one(related="step_id.partner_id", string="Customer")
+    date_due = fields.Date(related="step_id.date_due")
+    amount_residual = fields.Float(related="step_id.amount_residual")
+    mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null")
+
+    _step_uniq = models.UniqueIndex("(step_id)", "A payment step is reminded once.")
+
+    def _notify(self):
+        """An activity on the step for its responsible (unless one is open) and an internal email."""
+        steps = self.step_id
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        open_activities = self.env["mail.activity"].sudo().search_fetch(
+            [("res_model", "=", steps._name), ("res_id", "in", steps.ids)], ["res_id", "user_id"]
+        )
+        has_activity = {(activity.res_id, activity.user_id.id) for activity in open_activities}
+        model_id = self.env["ir.model"]._get_id(steps._name)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": reminder.step_id.id,
+                "activity_type_id": todo.id if todo else False,
+                "summary": self.env._("Collect payment"),
+                "note": self.env._(
+                    "%(amount)s due on %(date)s for %(order)s",
+                    amount=reminder.amount_residual,
+                    date=reminder.date_due,
+                    order=reminder.order_id.name,
+                ),
+                "user_id": reminder.user_id.id,
+                "date_deadline": reminder.date_due,
+            }
+            for reminder in self
+            if (reminder.step_id.id, reminder.user_id.id) not in has_activity
+        ]
+        if vals_list:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        template = self.env.ref("crm_plus.mail_template_dunning_reminder", raise_if_not_found=False)
+        with_email = self.filtered(lambda reminder: reminder.user_id.email)
+        if template and with_email:
+            mails = template.sudo().send_mail_batch(with_email.ids, force_send=False)
+            by_reminder = {mail.res_id: mail.id for mail in mails}
+            for reminder in with_email:
+                reminder.mail_id = by_reminder.get(reminder.id)

@@ -1,0 +1,509 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The dunning run: reminders before due dates, then dunning after, exactly once.
+
+Exactly once rests on the database, not on the code path:
+
+* every item a communication carries has the key (step, level, channel) under a
+  unique index, inserted with ``ON CONFLICT DO NOTHING``; a communication left
+  without items is removed in the same transaction;
+* work goes in batches of customers (about ``batch_size`` steps each); a batch
+  locks its customers and their steps with ``try_lock_for_update`` (rows another
+  worker holds are skipped and picked up by that worker or the next run), reads
+  the open residuals *after* locking (a customer who paid meanwhile gets
+  nothing), writes, queues its mails and commits through the cron progress API;
+* a crash loses at most the batch in flight, whose keys are not committed, so
+  the next run sends exactly those;
+* mails are only queued (``mail.mail``, outgoing); the mail queue sends them
+  after the batch committed.
+"""
+
+import logging
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Serialization failures and lock timeouts between concurrent workers: the batch
+# is dropped (nothing of it committed) and retried by the next run.
+CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable, pg_errors.DeadlockDetected)
+GLOBAL_LOCK_KEY = 0x0C4D_0D11  # advisory lock of the run-wide phase
+
+
+class CrmPlusDunningRun(models.AbstractModel):
+    _name = "crm_plus.dunning.run"
+    _description = "Dunning Run"
+
+    # ------------------------------------------------------------------ entry
+
+    @api.model
+    def _cron_dunning(self):
+        self._run(commit=True)
+
+    @api.model
+    def _run(self, today=None, batch_size=1000, commit=False, partner_ids=None):
+        """Run reminders and dunning; returns counters.
+
+        :param commit: commit after every batch (cron and background runs); without it each
+            batch runs in a savepoint of the caller's transaction (manual run, tests).
+        :param partner_ids: restrict to these customers (commercial partners).
+        """
+        today = today or fields.Date.context_today(self)
+        stats = defaultdict(int)
+        started = time.monotonic()
+        with self._exclusive(commit):
+            self._in_batch(commit, self._update_states, today)
+            self._commit(commit, 0)
+            # reminders before the due date
+            while True:
+                done = self._in_batch(commit, self._remind_batch, today, batch_size, partner_ids)
+                self._commit(commit, done or 0)
+                if not done:
+                    break
+                stats["reminders"] += done
+        # dunning after it; customers another worker held (or a conflict dropped) get one more pass
+        retry_ids = self._dunning_pass(today, batch_size, partner_ids, commit, stats)
+        if retry_ids:
+            self._dunning_pass(today, batch_size, retry_ids, commit, stats)
+        stats["seconds"] = time.monotonic() - started
+        _logger.info("dunning run %s: %s", today, dict(stats))
+        return stats
+
+    def _dunning_pass(self, today, batch_size, partner_ids, commit, stats):
+        """Plan the batches, then run them one transaction each; return the customers to retry."""
+        batches = self._plan_batches(today, batch_size, partner_ids)
+        # each batch starts a fresh transaction (snapshot) right at its lock
+        self._commit(commit, 0)
+        remaining = sum(count for _chunk, count in batches)
+        stats["batches"] += len(batches)
+        retry_ids = []
+        for chunk, count in batches:
+            t0 = time.monotonic()
+            result = self._in_batch(commit, self._dunning_batch, today, chunk)
+            remaining -= count
+            stats["batch_max_s"] = max(stats["batch_max_s"], time.monotonic() - t0)
+            if result is None:
+                stats["skipped_batches"] += 1
+                retry_ids += chunk
+            else:
+                retry_ids += result.pop("locked_out_ids", [])
+                for key, value in result.items():
+                    stats[key] += value
+            if self._commit(commit, count, remaining) <= 0:
+                break
+        return retry_ids
+
+    # ----------------------------------------------------------- transactions
+
+    def _in_batch(self, commit, method, *args):
+        """Run one unit of work: in a savepoint, or in its own transaction when committing."""
+        if not commit:
+            with self.env.cr.savepoint():
+                return method(*args)
+        try:
+            return method(*args)
+        except CONCURRENCY_ERRORS as error:
+            # another worker holds or just changed these rows: drop this batch, it is retried later
+            _logger.info("dunning batch %s skipped: %s", method.__name__, error)
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
+            return None
+
+    def _commit(self, commit, processed, remaining=None):
+        """Commit the batch (cron progress when run by the cron); return the time left."""
+        if not commit:
+            self.env.flush_all()
+            return float("inf")
+        return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+
+    @contextmanager
+    def _exclusive(self, commit):
+        """Workers take turns for the set-based phase (states, reminders), each in fresh transactions.
+
+        A session advisory lock, taken and followed by a commit, so that the work after it reads a
+        snapshot that includes what the previous worker committed (repeatable read).
+        """
+        if not commit:
+            yield
+            return
+        self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s)", GLOBAL_LOCK_KEY))
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        try:
+            yield
+        finally:
+            # the connection goes back to a pool: never leave the session lock behind
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", GLOBAL_LOCK_KEY))
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _global_lock(self):
+        """One worker updates states at a time; the next one waits, then finds little left to change."""
+        self.env.cr.execute(SQL("SELECT pg_advisory_xact_lock(%s)", GLOBAL_LOCK_KEY))
+
+    # ---------------------------------------------------------------- states
+
+    def _update_states(self, today):
+        """Step states (due/overdue as days pass) and customers' dunning levels, set-based."""
+        self._global_lock()
+        steps = self.env["crm_plus.plan.step"]
+        if hasattr(steps, "_cron_update_state"):
+            steps.with_context(tracking_disable=True)._cron_update_state()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH current AS (%s)
+                UPDATE res_partner p
+                   SET crm_plus_dunning_level_id = c.level_id
+                  FROM (SELECT p2.id, c2.level_id
+                          FROM res_partner p2
+                          LEFT JOIN current c2 ON c2.partner_id = p2.id
+                         WHERE c2.partner_id IS NOT NULL OR p2.crm_plus_dunning_level_id IS NOT NULL) c
+                 WHERE p.id = c.id AND p.crm_plus_dunning_level_id IS DISTINCT FROM c.level_id
+                """,
+                self._partner_level_query(today),
+            )
+        )
+        # levels were written in SQL: drop every cached value derived from them (partners, orders, plans)
+        self.env.invalidate_all()
+        return True
+
+    # ------------------------------------------------------------- selection
+
+    def _leveled_steps_query(self, today, partner_ids=None):
+        """Open overdue payment steps with the level each one reached on its own."""
+        partner_filter = SQL("AND s.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        return SQL(
+            """
+            SELECT s.id AS step_id, s.partner_id, s.company_id, s.order_id, s.date_due,
+                   (%(today)s::date - s.date_due) AS days, s.amount, s.amount_residual,
+                   lv.id AS level_id, lv.days_overdue AS level_days
+              FROM crm_plus_plan_step s
+              JOIN res_partner p ON p.id = s.partner_id
+              LEFT JOIN crm_plus_dunning_policy dp
+                     ON dp.company_id = s.company_id AND dp.company_default AND dp.active
+              JOIN LATERAL (
+                    SELECT l.id, l.days_overdue
+                      FROM crm_plus_dunning_level l
+                     WHERE l.policy_id = COALESCE(p.crm_plus_dunning_policy_id, dp.id)
+                       AND l.days_overdue <= %(today)s::date - s.date_due
+                  ORDER BY l.days_overdue DESC
+                     LIMIT 1) lv ON TRUE
+             WHERE s.kind = 'payment'
+               AND s.state NOT IN ('done', 'cancelled')
+               AND s.amount_residual > 0
+               AND s.date_due < %(today)s::date
+               %(partner_filter)s
+            """,
+            today=today,
+            partner_filter=partner_filter,
+        )
+
+    def _partner_level_query(self, today, partner_ids=None):
+        """The level of each customer: the highest level any of its open steps reached."""
+        return SQL(
+            """
+            SELECT DISTINCT ON (partner_id) partner_id, level_id
+              FROM (%s) leveled
+          ORDER BY partner_id, level_days DESC
+            """,
+            self._leveled_steps_query(today, partner_ids),
+        )
+
+    def _pending_query(self, today, partner_ids=None):
+        """Keys (step, customer level, channel) not communicated yet, with what a communication needs."""
+        return SQL(
+            """
+            WITH leveled AS (%(leveled)s),
+                 partner_level AS (
+                    SELECT DISTINCT ON (partner_id) partner_id, level_id
+                      FROM leveled ORDER BY partner_id, level_days DESC)
+            SELECT st.step_id, st.partner_id, pl.level_id, ch.channel, st.company_id, st.date_due, st.days,
+                   st.amount, st.amount_residual, so.currency_id,
+                   COALESCE(p.user_id, so.user_id) AS salesman_id,
+                   COALESCE(l.escalation_user_id, team.user_id, p.user_id, so.user_id) AS manager_id,
+                   COALESCE(p.email, '') <> '' AS has_email
+              FROM leveled st
+              JOIN partner_level pl ON pl.partner_id = st.partner_id
+              JOIN crm_plus_dunning_level l ON l.id = pl.level_id
+              JOIN res_partner p ON p.id = st.partner_id
+              JOIN sale_order so ON so.id = st.order_id
+              LEFT JOIN crm_team team ON team.id = so.team_id
+             CROSS JOIN LATERAL unnest(array_remove(ARRAY[
+                    CASE WHEN l.channel_email THEN 'email' END,
+                    CASE WHEN l.channel_letter THEN 'letter' END,
+                    CASE WHEN l.channel_phone THEN 'phone' END,
+                    CASE WHEN l.channel_escalation THEN 'escalation' END], NULL)) AS ch(channel)
+             WHERE NOT EXISTS (
+                    SELECT 1 FROM crm_plus_dunning_communication_line k
+                     WHERE k.step_id = st.step_id AND k.level_id = pl.level_id AND k.channel = ch.channel)
+          ORDER BY st.partner_id, st.date_due, st.step_id
+            """,
+            leveled=self._leveled_steps_query(today, partner_ids),
+        )
+
+    def _plan_batches(self, today, batch_size, partner_ids=None):
+        """Customers with pending keys, chunked so that a batch holds about ``batch_size`` steps."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, count(DISTINCT step_id) FROM (%s) pending GROUP BY partner_id ORDER BY partner_id",
+                self._pending_query(today, partner_ids),
+            )
+        )
+        batches, chunk, size = [], [], 0
+        for partner_id, count in self.env.cr.fetchall():
+            if chunk and size + count > batch_size:
+                batches.append((chunk, size))
+                chunk, size = [], 0
+            chunk.append(partner_id)
+            size += count
+        if chunk:
+            batches.append((chunk, size))
+        return batches
+
+    @api.model
+    def _preview(self, today=None, partner_ids=None):
+        """What a run would send now, per customer: [{partner_id, level_id, channels, steps, amount, has_email}]."""
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner_id, level_id, array_agg(DISTINCT channel ORDER BY channel),
+                       count(DISTINCT step_id), bool_and(has_email)
+                  FROM (%s) pending GROUP BY partner_id, level_id ORDER BY partner_id
+                """,
+                self._pending_query(today, partner_ids),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        amounts = self._amounts_by_partner(today, [row[0] for row in rows])
+        return [
+            {
+                "partner_id": partner_id,
+                "level_id": level_id,
+                "channels": channels,
+                "step_count": count,
+                "amount_residual": amounts.get(partner_id, 0.0),
+                "has_email": has_email,
+            }
+            for partner_id, level_id, channels, count, has_email in rows
+        ]
+
+    def _amounts_by_partner(self, today, partner_ids):
+        if not partner_ids:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                "SELECT partner_id, sum(amount_residual) FROM (%s) leveled GROUP BY partner_id",
+                self._leveled_steps_query(today, partner_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    # ----------------------------------------------------------------- batch
+
+    def _dunning_batch(self, today, partner_ids):
+        """Lock, re-read, insert keys, queue: one batch of customers."""
+        partners = self.env["res.partner"].browse(partner_ids).try_lock_for_update(allow_referencing=True)
+        locked_out_ids = sorted(set(partner_ids) - set(partners.ids))
+        if not partners:
+            return {"locked_out": len(locked_out_ids), "locked_out_ids": locked_out_ids}
+        self.env.cr.execute(self._pending_query(today, partners.ids))
+        rows = self.env.cr.dictfetchall()
+        if not rows:
+            return {"locked_out": len(locked_out_ids), "locked_out_ids": locked_out_ids}
+        # steps being paid right now are locked by the reconciliation: leave them for the next run
+        steps = self.env["crm_plus.plan.step"].browse({row["step_id"] for row in rows})
+        locked_steps = set(steps.try_lock_for_update(allow_referencing=True).ids)
+        rows = [row for row in rows if row["step_id"] in locked_steps]
+
+        # one communication per customer, level and channel; no email: a letter with a phone call instead
+        groups = defaultdict(list)
+        for row in rows:
+            channel = row["channel"]
+            if channel == "email" and not row["has_email"]:
+                channel = "letter"
+            groups[row["partner_id"], row["level_id"], channel].append(row)
+        Communication = self.env["crm_plus.dunning.communication"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
+        )
+        keys = list(groups)
+        vals_list = []
+        for partner_id, level_id, channel in keys:
+            items = groups[partner_id, level_id, channel]
+            first = items[0]
+            amounts = {row["step_id"]: row["amount_residual"] for row in items}
+            vals_list.append(
+                {
+                    "partner_id": partner_id,
+                    "level_id": level_id,
+                    "channel": channel,
+                    "company_id": first["company_id"],
+                    "currency_id": first["currency_id"],
+                    "user_id": first["salesman_id"],
+                    "date": today,
+                    "amount_residual": sum(amounts.values()),
+                    "missing_email": any(row["channel"] == "email" and not row["has_email"] for row in items),
+                }
+            )
+        communications = Communication.create(vals_list)
+        by_key = dict(zip(keys, communications.ids, strict=True))
+        line_values = [
+            SQL(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
+                by_key[key],
+                row["step_id"],
+                row["level_id"],
+                row["channel"],
+                row["date_due"],
+                row["days"],
+                row["amount"],
+                row["amount_residual"],
+                self.env.uid,
+                self.env.uid,
+            )
+            for key, items in groups.items()
+            for row in items
+        ]
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_plus_dunning_communication_line
+                       (communication_id, step_id, level_id, channel, date_due, days_overdue, amount,
+                        amount_residual, create_uid, write_uid, create_date, write_date)
+                VALUES %s
+                ON CONFLICT (step_id, level_id, channel) DO NOTHING
+                RETURNING communication_id
+                """,
+                SQL(", ").join(line_values),
+            )
+        )
+        kept_ids = {communication_id for (communication_id,) in self.env.cr.fetchall()}
+        communications.invalidate_recordset(["line_ids"])
+        empty = communications.filtered(lambda c: c.id not in kept_ids)
+        if empty:
+            # another worker sent these keys meanwhile
+            empty.unlink()
+        communications -= empty
+        self._queue_mails(communications.filtered(lambda c: c.channel == "email"))
+        self._schedule_activities(communications, groups, by_key)
+        return {
+            "communications": len(communications),
+            "items": len(line_values),
+            "customers": len({c.partner_id.id for c in communications}),
+            "locked_out": len(locked_out_ids),
+            "locked_out_ids": locked_out_ids,
+        }
+
+    def _queue_mails(self, communications):
+        """Queue the emails (mail.mail outgoing): the mail queue sends them after commit."""
+        by_template = defaultdict(list)
+        for communication in communications:
+            by_template[communication.level_id.mail_template_id].append(communication.id)
+        mails = self.env["mail.mail"]
+        for template, res_ids in by_template.items():
+            mails |= template.send_mail_batch(res_ids, force_send=False)
+        if mails:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE crm_plus_dunning_communication c SET mail_id = v.mail_id
+                      FROM (VALUES %s) AS v(id, mail_id) WHERE c.id = v.id
+                    """,
+                    SQL(", ").join(SQL("(%s, %s)", mail.res_id, mail.id) for mail in mails),
+                )
+            )
+            communications.invalidate_recordset(["mail_id"])
+        return mails
+
+    def _schedule_activities(self, communications, groups, by_key):
+        """Phone calls, escalations and the call replacing a missing email, as activities."""
+        call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("crm_plus.dunning.communication")
+        ids = set(communications.ids)
+        vals_list, done = [], []
+        for key, items in groups.items():
+            communication_id = by_key[key]
+            if communication_id not in ids:
+                continue
+            partner_id, level_id, channel = key
+            first = items[0]
+            if channel == "escalation":
+                user_id, activity_type, summary = first["manager_id"], todo, self.env._("Dunning escalation")
+            elif channel == "phone" or (channel == "letter" and any(not row["has_email"] for row in items)):
+                user_id, activity_type = first["salesman_id"], call
+                summary = (
+                    self.env._("Call the customer about overdue payments")
+                    if channel == "phone"
+                    else self.env._("No email on file: send the letter and call the customer")
+                )
+            else:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": communication_id,
+                    "activity_type_id": activity_type.id if activity_type else False,
+                    "summary": summary,
+                    "user_id": user_id or self.env.uid,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+            if channel in ("phone", "escalation"):
+                done.append(communication_id)
+        if vals_list:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+        if done:
+            self.env["crm_plus.dunning.communication"].browse(done).with_context(tracking_disable=True).write(
+                {"state": "sent"}
+            )
+
+    # -------------------------------------------------------------- reminders
+
+    def _remind_batch(self, today, batch_size, partner_ids=None):
+        """Remind responsibles of payment steps coming due: an activity and an internal email, once per step."""
+        partner_filter = SQL("AND s.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_plus_dunning_reminder
+                       (step_id, user_id, date, create_uid, write_uid, create_date, write_date)
+                SELECT s.id, s.user_id, %(today)s, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM crm_plus_plan_step s
+                  JOIN res_partner p ON p.id = s.partner_id
+                  LEFT JOIN crm_plus_dunning_policy dp
+                         ON dp.company_id = s.company_id AND dp.company_default AND dp.active
+                  LEFT JOIN crm_plus_dunning_policy pol ON pol.id = COALESCE(p.crm_plus_dunning_policy_id, dp.id)
+                 WHERE s.kind = 'payment'
+                   AND s.state NOT IN ('done', 'cancelled')
+                   AND s.amount_residual > 0
+                   AND s.user_id IS NOT NULL
+                   AND s.date_due >= %(today)s::date
+                   AND CASE WHEN COALESCE(pol.reminder_days, 0) > 0
+                            THEN s.date_due - pol.reminder_days
+                            ELSE COALESCE(s.date_remind, s.date_due) END <= %(today)s::date
+                   AND NOT EXISTS (SELECT 1 FROM crm_plus_dunning_reminder r WHERE r.step_id = s.id)
+                   %(partner_filter)s
+              ORDER BY s.id
+                 LIMIT %(limit)s
+                ON CONFLICT (step_id) DO NOTHING
+                RETURNING id
+                """,
+                today=today,
+                uid=self.env.uid,
+                limit=batch_size,
+                partner_filter=partner_filter,
+            )
+        )
+        reminders = self.env["crm_plus.dunning.reminder"].browse(id_ for (id_,) in self.env.cr.fetchall())
+        if not reminders:
+            return 0
+        reminders._notify()
+        return len(reminders)

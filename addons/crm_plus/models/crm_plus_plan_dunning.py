@@ -1,0 +1,11 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class CrmPlusPlan(models.Model):
+    _inherit = "crm_plus.plan"
+
+    crm_plus_dunning_level_id = fields.Many2one(
+        related="partner_id.crm_plus_dunning_level_id", string="Customer Dunning Level"
+    )

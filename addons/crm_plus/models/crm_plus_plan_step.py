@@ -1,0 +1,275 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import float_compare
+
+from .crm_plus_plan_template_line import TRIGGERS
+
+MONEY_KINDS = ("payment", "invoice", "dunning")
+MANUAL_KINDS = ("manual", "dunning")
+# Fields that define a step: frozen once the plan has started.
+PLANNED_FIELDS = {"plan_id", "action_type_id", "date_due", "amount"}
+
+
+class CrmPlusPlanStep(models.Model):
+    """One step of an execution plan: collect an amount, deliver, install..."""
+
+    _name = "crm_plus.plan.step"
+    _description = "Execution Plan Step"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_due, sequence, id"
+    _check_company_auto = True
+
+    plan_id = fields.Many2one("crm_plus.plan", string="Plan", required=True, index=True, ondelete="cascade")
+    order_id = fields.Many2one(related="plan_id.order_id", store=True, index=True)
+    partner_id = fields.Many2one(related="plan_id.partner_id", store=True, index=True, string="Customer")
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string="Description")
+    action_type_id = fields.Many2one(
+        "crm_plus.plan.action.type", string="Action", required=True, ondelete="restrict", check_company=True
+    )
+    kind = fields.Selection(related="action_type_id.kind", store=True, index=True)
+    color = fields.Integer(related="action_type_id.color")
+    trigger = fields.Selection(TRIGGERS, default="approval")
+    offset_days = fields.Integer(string="Offset (days)")
+    date_due = fields.Date(string="Planned Date", required=True, index=True, tracking=True)
+    date_remind = fields.Date(
+        compute="_compute_date_remind",
+        store=True,
+        index=True,
+        string="Reminder Date",
+        help="Planned date minus the action type's lead time: the step is due from then.",
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", index=True, domain=[("share", "=", False)], tracking=True
+    )
+    amount = fields.Float(
+        digits=(16, 2),
+        tracking=True,
+        help="Amount to collect or invoice (order currency), quantity to deliver or receive, 1 for manual steps.",
+    )
+    amount_done = fields.Float(digits=(16, 2), readonly=True, copy=False, tracking=True, string="Done")
+    amount_residual = fields.Float(
+        digits=(16, 2), compute="_compute_amount_residual", store=True, string="Residual", help="Amount still open."
+    )
+    progress = fields.Float(compute="_compute_amount_residual", store=True)
+    date_done = fields.Date(compute="_compute_date_done", store=True, readonly=False, copy=False)
+    note = fields.Html(string="Done Note", copy=False)
+    cancelled = fields.Boolean(readonly=True, copy=False)
+    state = fields.Selection(
+        [
+            ("planned", "Planned"),
+            ("due", "Due"),
+            ("overdue", "Overdue"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+
+    # open payment steps by customer and date: what reminders and dunning look for
+    _open_payment_idx = models.Index(
+        "(partner_id, date_due) WHERE kind = 'payment' AND state IN ('planned', 'due', 'overdue')"
+    )
+
+    @api.depends("date_due", "action_type_id.lead_days")
+    def _compute_date_remind(self):
+        for step in self:
+            lead = step.action_type_id.lead_days or 0
+            step.date_remind = step.date_due - timedelta(days=lead) if step.date_due else False
+
+    @api.depends("amount", "amount_done", "cancelled")
+    def _compute_amount_residual(self):
+        for step in self:
+            open_amount = max(step.amount - step.amount_done, 0.0)
+            step.amount_residual = 0.0 if step.cancelled else open_amount
+            step.progress = min(100.0, 100.0 * step.amount_done / step.amount) if step.amount > 0 else 0.0
+
+    @api.depends("state")
+    def _compute_date_done(self):
+        today = fields.Date.context_today(self)
+        for step in self:
+            if step.state != "done":
+                step.date_done = False
+            elif not step.date_done:
+                step.date_done = today
+
+    @api.depends("cancelled", "amount", "amount_done", "date_due", "date_remind")
+    def _compute_state(self):
+        today = fields.Date.context_today(self)
+        for step in self:
+            if step.cancelled:
+                step.state = "cancelled"
+            elif step.amount > 0 and step._is_complete():
+                step.state = "done"
+            elif step.date_due and step.date_due < today:
+                step.state = "overdue"
+            elif step.date_remind and step.date_remind <= today:
+                step.state = "due"
+            else:
+                step.state = "planned"
+
+    def _is_complete(self):
+        self.ensure_one()
+        if self.kind in MONEY_KINDS and self.currency_id:
+            return self.currency_id.compare_amounts(self.amount_done, self.amount) >= 0
+        return float_compare(self.amount_done, self.amount, precision_digits=4) >= 0
+
+    @api.onchange("action_type_id")
+    def _onchange_action_type_id(self):
+        if self.action_type_id and not self.name:
+            self.name = self.action_type_id.name
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        steps = super().create(vals_list)
+        if not self.env.context.get("crm_plus_plan_tracking"):
+            steps.plan_id._check_editable()
+        steps.plan_id._check_steps()
+        if not self.env.context.get("crm_plus_plan_no_activity"):
+            steps._crm_plus_sync_activities()
+        return steps
+
+    def write(self, vals):
+        tracking = self.env.context.get("crm_plus_plan_tracking")
+        if not tracking and PLANNED_FIELDS & vals.keys():
+            self.plan_id._check_editable()
+        if not tracking and "amount_done" in vals:
+            raise UserError(self.env._("Done amounts are tracked automatically; mark manual steps done instead."))
+        plans = self.plan_id
+        res = super().write(vals)
+        if PLANNED_FIELDS & vals.keys():
+            (plans | self.plan_id)._check_steps()
+            if "plan_id" in vals:
+                self.plan_id._check_editable()
+        if {"date_due", "user_id", "action_type_id"} & vals.keys():
+            self._crm_plus_sync_activities()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        if not self.env.context.get("crm_plus_plan_tracking"):
+            self.plan_id._check_editable()
+
+    def unlink(self):
+        # Overridden only to re-validate the remaining steps of the plans after deletion.
+        plans = self.plan_id
+        res = super().unlink()
+        plans.exists()._check_steps()
+        return res
+
+    # --------------------------------------------------------------- actions
+
+    def action_done(self):
+        """Mark manual steps done; the done note is posted on the step (attach files in its chatter)."""
+        for step in self:
+            if step.kind not in MANUAL_KINDS:
+                raise UserError(
+                    self.env._(
+                        "Step %(step)s is tracked automatically from invoices, payments or deliveries.",
+                        step=step.display_name,
+                    )
+                )
+            if step.state in ("done", "cancelled"):
+                raise UserError(self.env._("Step %(step)s is already closed.", step=step.display_name))
+            if (
+                step.user_id
+                and step.user_id != self.env.user
+                and not self.env.user.has_group("sales_team.group_sale_manager")
+            ):
+                raise UserError(
+                    self.env._(
+                        "Only %(user)s, the responsible of step %(step)s, or a sales manager can mark it done.",
+                        user=step.user_id.name,
+                        step=step.display_name,
+                    )
+                )
+        for step in self:
+            step.with_context(crm_plus_plan_tracking=True).write({"amount_done": step.amount})
+            step.message_post(body=step.note or self.env._("Step done."))
+        self._crm_plus_sync_activities()
+        self.plan_id._crm_plus_reschedule()
+        return True
+
+    def action_reopen(self):
+        for step in self.filtered(lambda step: step.kind in MANUAL_KINDS and step.state == "done"):
+            step.with_context(crm_plus_plan_tracking=True).write({"amount_done": 0.0})
+        self._crm_plus_sync_activities()
+        return True
+
+    def action_cancel(self):
+        self.plan_id._check_editable()
+        self.with_context(crm_plus_plan_tracking=True).write({"cancelled": True})
+        self.plan_id._check_steps()
+        self._crm_plus_sync_activities()
+        return True
+
+    def action_open_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.order_id.id,
+            "view_mode": "form",
+        }
+
+    # -------------------------------------------------------------- business
+
+    def _crm_plus_sync_activities(self):
+        """One to-do activity per open step for its responsible, due on the reminder date; none once closed."""
+        if not self:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        to_create = []
+        to_remove = self.env["mail.activity"]
+        for step in self:
+            # sudo: the responsible of the activity may be someone else than the user updating the step.
+            activities = step.sudo().activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
+            if step.state in ("done", "cancelled") or not step.user_id:
+                to_remove |= activities
+                continue
+            if not activities:
+                to_create.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": step.id,
+                        "activity_type_id": activity_type.id if activity_type else False,
+                        "summary": step.name or step.action_type_id.name,
+                        "user_id": step.user_id.id,
+                        "date_deadline": step.date_remind or step.date_due,
+                    }
+                )
+                continue
+            activity = activities[:1]
+            if activity.user_id != step.user_id or activity.date_deadline != (step.date_remind or step.date_due):
+                activity.write({"user_id": step.user_id.id, "date_deadline": step.date_remind or step.date_due})
+        if to_remove:
+            to_remove.unlink()
+        if to_create:
+            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(to_create)
+
+    @api.model
+    def _cron_update_state(self):
+        """Move steps to due/overdue as days pass (states are otherwise recomputed on every change)."""
+        today = fields.Date.context_today(self)
+        domain = Domain("state", "=", "planned") & Domain("date_remind", "<=", today) | (
+            Domain("state", "=", "due") & Domain("date_due", "<", today)
+        )
+        steps = self.search(domain)
+        if steps:
+            self.env.add_to_compute(self._fields["state"], steps)
+            steps.flush_recordset(["state"])
+        return len(steps)

@@ -1,0 +1,71 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class CrmPlusReportDunning(models.Model):
+    """Dunning effectiveness: for each payment step and dunning level it reached, the amount
+    overdue when the level was first sent and the amount collected on the step since then.
+    Several channels of one level count once (the first communication).
+    """
+
+    _name = "crm_plus.report.dunning"
+    _description = "Dunning Effectiveness"
+    _auto = False
+    # source fields flushed before the view is read
+    _depends = {
+        "crm_plus.dunning.communication.line": ["communication_id", "step_id", "level_id", "amount_residual"],
+        "crm_plus.dunning.communication": ["state", "date", "partner_id", "company_id"],
+        "crm_plus.plan.step": ["order_id", "amount_residual"],
+        "sale.order": ["user_id", "team_id", "currency_rate"],
+        "res.partner": ["commercial_partner_id", "crm_plus_category_id"],
+    }
+    _order = "date desc, id desc"
+    _rec_name = "step_id"
+
+    step_id = fields.Many2one("crm_plus.plan.step", string="Payment Step", readonly=True)
+    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    level_id = fields.Many2one("crm_plus.dunning.level", string="Dunning Level", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    category_id = fields.Many2one("crm_plus.customer.category", string="Customer Category", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    date = fields.Date(string="Dunned on", readonly=True)
+    amount_dunned = fields.Float(string="Overdue when Dunned", readonly=True, digits=(16, 2))
+    amount_open = fields.Float(string="Still Open", readonly=True, digits=(16, 2))
+    amount_collected = fields.Float(string="Collected Since", readonly=True, digits=(16, 2))
+    collection_rate = fields.Float(string="Collected (%)", readonly=True, aggregator="avg")
+
+    def _query(self):
+        return SQL(
+            """
+            WITH first_sent AS (
+                SELECT DISTINCT ON (l.step_id, l.level_id)
+                       l.id, l.step_id, l.level_id, l.amount_residual, c.date, c.partner_id, c.company_id
+                  FROM crm_plus_dunning_communication_line l
+                  JOIN crm_plus_dunning_communication c ON c.id = l.communication_id
+                 WHERE c.state <> 'cancelled'
+                 ORDER BY l.step_id, l.level_id, c.date, l.id
+            )
+            SELECT f.id, f.step_id, s.order_id, f.level_id, cp.id AS partner_id,
+                   cp.crm_plus_category_id AS category_id, so.user_id, so.team_id, f.company_id, f.date,
+                   f.amount_residual / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount_dunned,
+                   COALESCE(s.amount_residual, 0) / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount_open,
+                   GREATEST(f.amount_residual - COALESCE(s.amount_residual, 0), 0)
+                       / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount_collected,
+                   CASE WHEN f.amount_residual > 0
+                        THEN 100.0 * GREATEST(f.amount_residual - COALESCE(s.amount_residual, 0), 0) / f.amount_residual
+                   END AS collection_rate
+              FROM first_sent f
+              JOIN crm_plus_plan_step s ON s.id = f.step_id
+              JOIN sale_order so ON so.id = s.order_id
+              JOIN res_partner p ON p.id = f.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))

@@ -1,0 +1,240 @@
+from contextlib import contextmanager
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged, users, warmup
+
+from .plan_common import CrmPlusPlanCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPlanGeneration(CrmPlusPlanCommon):
+    @contextmanager
+    def _raises(self, exception, text):
+        # assertRaises (not assertRaisesRegex) rolls back to a savepoint, so the next check starts clean
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertIn(text, str(catcher.exception))
+
+    def test_generated_on_confirmation_from_customer_template(self):
+        order = self._order(confirm=False)
+        self.assertFalse(order.plan_id, "A quotation has no plan")
+        order.action_confirm()
+        plan = order.plan_id
+        self.assertTrue(plan)
+        self.assertEqual(plan.template_id, self.template)
+        self.assertEqual(plan.state, "planned")
+        self.assertEqual(self._steps(plan, "payment").mapped("amount"), [3000.0, 6000.0, 1000.0])
+        self.assertEqual(self._steps(plan, "invoice").amount, 10000.0)
+        self.assertEqual(self._steps(plan, "delivery").amount, 10.0)
+        self.assertEqual(self._steps(plan, "manual").amount, 1.0)
+        order_date = order.date_order.date()
+        delivery = self._steps(plan, "delivery")
+        install = self._steps(plan, "manual")
+        self.assertEqual(delivery.date_due, order_date + timedelta(days=10))
+        self.assertEqual(install.date_due, delivery.date_due + timedelta(days=2))
+        self.assertEqual(self._steps(plan, "payment")[2].date_due, install.date_due + timedelta(days=31))
+        self.assertEqual(set(plan.step_ids.mapped("user_id")), {self.salesman})
+        self.assertEqual(plan.amount_planned, order.amount_total)
+        # every step has an activity for its responsible ahead of its date
+        for step in plan.step_ids:
+            self.assertEqual(len(step.activity_ids), 1)
+            self.assertEqual(step.activity_ids.user_id, self.salesman)
+            self.assertEqual(
+                step.activity_ids.date_deadline, step.date_due - timedelta(days=step.action_type_id.lead_days)
+            )
+
+    def test_follows_payment_terms_without_template(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30% now, balance 30 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 30}),
+                ],
+            }
+        )
+        order = self._order(partner=self.other_customer, payment_term_id=term.id)
+        plan = order.plan_id
+        self.assertFalse(plan.template_id)
+        payments = self._steps(plan, "payment")
+        self.assertEqual(payments.mapped("amount"), [3000.0, 7000.0])
+        self.assertEqual(payments[1].date_due, order.date_order.date() + timedelta(days=30))
+        self.assertEqual(self._steps(plan, "delivery").amount, 10.0)
+        # a payment term template wins over the payment terms themselves
+        term.crm_plus_plan_template_id = self.template
+        order2 = self._order(partner=self.other_customer, payment_term_id=term.id)
+        self.assertEqual(order2.plan_id.template_id, self.template)
+
+    def test_services_only_single_payment(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.other_customer.id,
+                "order_line": [Command.create({"product_id": self.service.id, "product_uom_qty": 2})],
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(order.plan_id.step_ids.mapped("kind"), ["payment"])
+        self.assertEqual(order.plan_id.step_ids.amount, 1000.0)
+
+    def test_category_template_tolerated(self):
+        order = self._order(partner=self.other_customer, confirm=False)
+        # no template anywhere and no category model on this branch: no error, no template
+        self.assertFalse(order._crm_plus_plan_template())
+
+    def test_validations(self):
+        order = self._order()
+        plan = order.plan_id
+        deposit = self._steps(plan, "payment")[0]
+        with self._raises(ValidationError, "add up to"):
+            deposit.amount = 2000.0
+        with self._raises(ValidationError, "before the order date"):
+            deposit.date_due = order.date_order.date() - timedelta(days=1)
+        with self._raises(ValidationError, "positive"):
+            self._steps(plan, "delivery").amount = -1
+        # moving money between steps in one plan write is fine
+        balance = self._steps(plan, "payment")[2]
+        plan.write(
+            {
+                "step_ids": [
+                    Command.update(deposit.id, {"amount": 2500.0}),
+                    Command.update(balance.id, {"amount": 1500.0}),
+                ]
+            }
+        )
+        self.assertEqual(deposit.amount, 2500.0)
+        # currency rounding: a sub-cent difference is accepted
+        plan.write({"step_ids": [Command.update(balance.id, {"amount": 1500.004})]})
+        with self.assertRaises(ValidationError):
+            self.env["crm_plus.plan.template"].create(
+                {"name": "Bad", "line_ids": [Command.create({"action_type_id": self.type_payment.id, "percent": 50})]}
+            )
+        with self.assertRaises(UserError):
+            deposit.write({"amount_done": 1.0})
+
+    def test_started_plan_frozen_and_not_deletable(self):
+        order = self._order()
+        plan = order.plan_id
+        install = self._steps(plan, "manual")
+        plan.step_ids.with_user(self.salesman).write({"user_id": self.salesman.id})
+        install.with_user(self.salesman).action_done()
+        self.assertTrue(plan.is_started)
+        self.assertEqual(plan.state, "in_progress")
+        with self._raises(UserError, "has started"):
+            self._steps(plan, "payment")[0].date_due += timedelta(days=1)
+        with self._raises(UserError, "has started"):
+            plan.unlink()
+        with self._raises(UserError, "has started"):
+            order.action_generate_plan()
+        # responsibles can still be changed
+        self._steps(plan, "delivery").user_id = self.team_leader
+
+    def test_regenerate_and_cancel(self):
+        order = self._order()
+        old_plan = order.plan_id
+        order.action_generate_plan()
+        self.assertFalse(old_plan.exists())
+        plan = order.plan_id
+        self.assertTrue(plan)
+        order._action_cancel()
+        self.assertEqual(plan.state, "cancelled")
+        self.assertTrue(all(state == "cancelled" for state in plan.step_ids.mapped("state")))
+        self.assertFalse(plan.step_ids.activity_ids)
+        with self.assertRaises(UserError):
+            order.action_generate_plan()
+        order.action_draft()
+        order.action_confirm()
+        self.assertNotEqual(order.plan_id.state, "cancelled")
+
+    def test_manual_step_done_by_responsible(self):
+        order = self._order()
+        install = self._steps(order.plan_id, "manual")
+        install.user_id = self.team_leader
+        with self._raises(UserError, "responsible"):
+            install.with_user(self.salesman).action_done()
+        install.note = "<p>Installed, signed acceptance attached</p>"
+        install.with_user(self.team_leader).action_done()
+        self.assertEqual(install.state, "done")
+        self.assertEqual(install.date_done, fields.Date.today())
+        self.assertFalse(install.activity_ids)
+        self.assertIn("signed acceptance", install.message_ids[0].body)
+        with self.assertRaises(UserError):
+            self._steps(order.plan_id, "payment")[0].action_done()
+
+    def test_step_states_over_time(self):
+        order = self._order()
+        deposit = self._steps(order.plan_id, "payment")[0]
+        self.assertEqual(deposit.state, "due", "due from the reminder date (today - lead time)")
+        acceptance = self._steps(order.plan_id, "payment")[2]
+        self.assertEqual(acceptance.state, "planned")
+        # make the deposit's date pass: the daily cron turns it overdue
+        self.env.cr.execute("UPDATE crm_plus_plan_step SET date_due = date_due - 1 WHERE id = %s", [deposit.id])
+        deposit.invalidate_recordset(["date_due"])
+        self.env["crm_plus.plan.step"]._cron_update_state()
+        self.assertEqual(deposit.state, "overdue")
+        self.assertEqual(order.partner_id.crm_plus_plan_amount_overdue, 3000.0)
+        self.assertEqual(order.partner_id.crm_plus_plan_amount_open, 10000.0)
+
+    def test_roles(self):
+        own = self._order(user=self.salesman)
+        other = self._order(user=self.team_leader)
+        Plan = self.env["crm_plus.plan"]
+        self.assertEqual(
+            Plan.with_user(self.salesman).search([("id", "in", (own.plan_id | other.plan_id).ids)]), own.plan_id
+        )
+        with self.assertRaises(AccessError):
+            other.plan_id.with_user(self.salesman).read(["name"])
+        finance_steps = self.env["crm_plus.plan.step"].with_user(self.finance).search([("order_id", "=", other.id)])
+        self.assertEqual(set(finance_steps.mapped("kind")), {"payment"})
+        manager_steps = (
+            self.env["crm_plus.plan.step"].with_user(self.sales_manager).search([("order_id", "=", other.id)])
+        )
+        self.assertEqual(manager_steps, other.plan_id.step_ids)
+        with self.assertRaises(AccessError):
+            self.env["crm_plus.plan.step"].with_user(self.portal).search([])
+        with self.assertRaises(AccessError):
+            self.type_payment.with_user(self.salesman).write({"lead_days": 1})
+        self.type_payment.with_user(self.crm_admin).write({"lead_days": 4})
+        with self.assertRaises(AccessError):
+            self.template.with_user(self.sales_manager).unlink()
+
+    def test_multi_company(self):
+        company_b = self.env["res.company"].create({"name": "Plans Company B"})
+        order_b = (
+            self.env["sale.order"]
+            .with_company(company_b)
+            .create(
+                {
+                    "partner_id": self.other_customer.id,
+                    "company_id": company_b.id,
+                    "order_line": [Command.create({"product_id": self.service.id, "product_uom_qty": 1})],
+                }
+            )
+        )
+        order_b.with_company(company_b).action_confirm()
+        plan_b = order_b.plan_id
+        self.assertEqual(plan_b.company_id, company_b)
+        self.assertEqual(plan_b.step_ids.company_id, company_b)
+        self.assertFalse(self.env["crm_plus.plan"].with_user(self.sales_manager).search([("id", "=", plan_b.id)]))
+        self.sales_manager.company_ids |= company_b
+        manager_b = (
+            self.env["crm_plus.plan"].with_user(self.sales_manager).with_context(allowed_company_ids=[company_b.id])
+        )
+        self.assertEqual(manager_b.search([("id", "=", plan_b.id)]), plan_b)
+
+    @users("cp_admin")
+    @warmup
+    def test_generation_query_count(self):
+        orders = self.env["sale.order"]
+        for __ in range(4):
+            orders |= self._order(confirm=False)
+        orders.action_confirm()
+        orders.plan_id.unlink()
+        self.env.invalidate_all()
+        with self.assertQueryCount(32):
+            orders[:1]._crm_plus_generate_plans()
+        self.env.invalidate_all()
+        with self.assertQueryCount(32):  # three orders: still the same queries, batched
+            orders[1:]._crm_plus_generate_plans()
+        self.assertEqual(len(orders.plan_id), 4)

@@ -1,0 +1,425 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .reporting_common import CrmPlusReportingCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReporting(CrmPlusReportingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team = cls.env["crm.team"].create({"name": "Report Team", "user_id": cls.team_leader.id})
+
+    def _group(self, model, user, domain, groupby, aggregates):
+        return self.env[model].with_user(user)._read_group(domain, groupby, aggregates)
+
+    def _confirmed(self, partner, user, qty, price=1_000_000.0, **vals):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": user.id,
+                "order_line": [
+                    Command.create({"product_id": self.service.id, "product_uom_qty": qty, "price_unit": price})
+                ],
+                **vals,
+            }
+        )
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        return order
+
+    # ------------------------------------------------------------------ customer value
+    def test_customer_value_abc_and_visibility(self):
+        Partner = self.env["res.partner"]
+        a = Partner.create({"name": "ABC A", "crm_plus_category_id": self.cat_key.id})
+        b = Partner.create({"name": "ABC B", "crm_plus_category_id": self.cat_small.id})
+        c = Partner.create({"name": "ABC C", "crm_plus_category_id": self.cat_small.id})
+        # 850 M + 130 M + 20 M: A makes 85 % (A), B the next 13 % (B), C the last 2 % (C).
+        self._confirmed(a, self.salesman, 500)
+        self._confirmed(a, self.salesman, 350)
+        self._confirmed(b, self.other_salesman, 130)
+        self._confirmed(c, self.salesman, 20)
+        partners = a | b | c
+        Report = self.env["crm_plus.report.customer.value"]
+        rows = Report.search([("partner_id", "in", partners.ids)])
+        classes = {r.partner_id: r.abc_class for r in rows}
+        self.assertEqual(classes, {a: "a", b: "b", c: "c"})
+        by_partner = dict(Report._read_group([("partner_id", "in", partners.ids)], ["partner_id"], ["revenue:sum"]))
+        self.assertAlmostEqual(by_partner[a], 850_000_000.0)
+        self.assertEqual(rows.filtered(lambda r: r.partner_id == a).order_count, 2)
+        by_category = dict(Report._read_group([("partner_id", "in", partners.ids)], ["category_id"], ["revenue:sum"]))
+        self.assertAlmostEqual(by_category[self.cat_small], 150_000_000.0)
+        # the salesperson sees the revenue he made, the manager all of it
+        seen = Report.with_user(self.salesman).search([("partner_id", "in", partners.ids)]).partner_id
+        self.assertEqual(seen, a | c)
+        seen = Report.with_user(self.sales_manager).search([("partner_id", "in", partners.ids)]).partner_id
+        self.assertEqual(seen, partners)
+        with self.assertRaises(AccessError):
+            Report.with_user(self.portal).search([])
+
+    # ------------------------------------------------------------------ funnel
+    def test_funnel_conversion(self):
+        Lead = self.env["crm.lead"]
+        l1 = Lead.create({"name": "Quoted & won", "type": "opportunity", "user_id": self.salesman.id})
+        l2 = Lead.create({"name": "Quoted only", "type": "opportunity", "user_id": self.salesman.id})
+        l3 = Lead.create({"name": "Not quoted", "type": "opportunity", "user_id": self.other_salesman.id})
+        self._confirmed(self.aging_customer, self.salesman, 1, price=100.0, opportunity_id=l1.id)
+        self.env["sale.order"].create(
+            {"partner_id": self.aging_customer.id, "opportunity_id": l1.id, "user_id": self.salesman.id}
+        )
+        self.env["sale.order"].create(
+            {"partner_id": self.aging_customer.id, "opportunity_id": l2.id, "user_id": self.salesman.id}
+        )
+        leads = l1 | l2 | l3
+        domain = [("lead_id", "in", leads.ids)]
+        [(count, quoted, conversion, quotations, orders)] = self._group(
+            "crm_plus.report.funnel",
+            self.sales_manager,
+            domain,
+            [],
+            ["__count", "quoted_rate:avg", "conversion_rate:avg", "quotation_count:sum", "order_count:sum"],
+        )
+        self.assertEqual((count, quotations, orders), (3, 3, 1))
+        self.assertAlmostEqual(quoted, 200 / 3)
+        self.assertAlmostEqual(conversion, 50.0)
+        by_stage = self._group("crm_plus.report.funnel", self.sales_manager, domain, ["stage_id"], ["__count"])
+        self.assertEqual(sum(c for _s, c in by_stage), 3)
+        seen = self.env["crm_plus.report.funnel"].with_user(self.salesman).search(domain).lead_id
+        self.assertEqual(seen, l1 | l2)
+
+    # ------------------------------------------------------------------ rounds
+    def test_rounds_win_rate_and_discount(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Rounds Report Customer", "crm_plus_category_id": self.cat_key.id}
+        )
+        won = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": self.salesman.id,
+                "team_id": self.team.id,
+                "order_line": [
+                    Command.create({"product_id": self.service.id, "product_uom_qty": 2, "price_unit": 100.0})
+                ],
+            }
+        )
+        won.action_new_round()
+        round2 = self.env["sale.order"].search([("round_root_id", "=", won.id)])
+        round2.order_line.discount = 10.0
+        round2.action_confirm()
+        self.assertEqual(round2.state, "sale")
+        lost = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": self.salesman.id,
+                "order_line": [
+                    Command.create({"product_id": self.service.id, "product_uom_qty": 1, "price_unit": 50.0})
+                ],
+            }
+        )
+        lost._action_cancel()
+        open_deal = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": self.other_salesman.id,
+                "order_line": [
+                    Command.create({"product_id": self.service.id, "product_uom_qty": 1, "price_unit": 50.0})
+                ],
+            }
+        )
+        Report = self.env["crm_plus.report.rounds"]
+        deals = Report.search([("partner_id", "=", partner.id)])
+        self.assertEqual(len(deals), 3, "one row per deal, not per round")
+        row = deals.filtered(lambda d: d.order_id == won)
+        self.assertEqual((row.round_count, row.outcome, row.last_order_id), (2, "won", round2))
+        self.assertAlmostEqual(row.discount_first, 0.0)
+        self.assertAlmostEqual(row.discount_last, 10.0)
+        self.assertAlmostEqual(row.discount_change, 10.0)
+        self.assertAlmostEqual(row.amount_last, 180.0)
+        self.assertEqual(deals.filtered(lambda d: d.order_id == lost).outcome, "lost")
+        self.assertEqual(deals.filtered(lambda d: d.order_id == open_deal).outcome, "open")
+        [(win_rate, rounds_to_close, count)] = Report._read_group(
+            [("partner_id", "=", partner.id)], [], ["win_rate:avg", "rounds_to_close:avg", "__count"]
+        )
+        self.assertEqual((win_rate, rounds_to_close, count), (50.0, 2.0, 3))
+        by_rounds = dict(Report._read_group([("partner_id", "=", partner.id)], ["round_count"], ["win_rate:avg"]))
+        self.assertEqual(by_rounds, {1: 0.0, 2: 100.0})
+        by_category = dict(Report._read_group([("partner_id", "=", partner.id)], ["category_id"], ["__count"]))
+        self.assertEqual(by_category, {self.cat_key: 3})
+        # role scope: own deals / deals of the teams led / all
+        self.assertEqual(Report.with_user(self.salesman).search([("partner_id", "=", partner.id)]).order_id, won | lost)
+        self.assertEqual(
+            Report.with_user(self.other_salesman).search([("partner_id", "=", partner.id)]).order_id, open_deal
+        )
+        self.assertEqual(len(Report.with_user(self.sales_manager).search([("partner_id", "=", partner.id)])), 3)
+
+    # ------------------------------------------------------------------ approvals
+    def test_approval_lead_time_and_reasons(self):
+        Entry = self.env["crm_plus.approval.entry"]
+        t0 = fields.Datetime.now() - timedelta(days=2)
+        other = self._draft_order(self.aging_customer, self.other_salesman, qty=1, days_ago=1)
+        for order, hours, decision, comment in (
+            (self.aging_order, 5, "approved", "ok"),
+            (other, 3, "rejected", "Discount too high"),
+        ):
+            Entry.create({"order_id": order.id, "user_id": self.approver.id, "date": t0, "decision": "requested"})
+            Entry.create(
+                {
+                    "order_id": order.id,
+                    "user_id": self.approver.id,
+                    "date": t0 + timedelta(hours=hours),
+                    "decision": decision,
+                    "comment": comment,
+                }
+            )
+        domain = [("order_id", "in", (self.aging_order | other).ids)]
+        [(lead_time, rejection, count)] = self._group(
+            "crm_plus.report.approval",
+            self.sales_manager,
+            domain,
+            [],
+            ["lead_time_hours:avg", "rejection_rate:avg", "__count"],
+        )
+        self.assertEqual(count, 2)
+        self.assertAlmostEqual(lead_time, 4.0)
+        self.assertAlmostEqual(rejection, 50.0)
+        rejected = self.env["crm_plus.report.approval"].search([*domain, ("decision", "=", "rejected")])
+        self.assertEqual(rejected.reason, "Discount too high")
+        self.assertAlmostEqual(rejected.lead_time_hours, 3.0)
+        seen = self.env["crm_plus.report.approval"].with_user(self.salesman).search(domain)
+        self.assertEqual(seen.order_id, self.aging_order)
+        self.assertEqual(len(self.env["crm_plus.report.approval"].with_user(self.approver).search(domain)), 2)
+
+    # ------------------------------------------------------------------ aging
+    def test_aging_buckets(self):
+        Aging = self.env["crm_plus.report.aging"]
+        domain = [("partner_id", "=", self.aging_customer.id)]
+        [sums] = Aging._read_group(
+            domain,
+            [],
+            [
+                f"{f}:sum"
+                for f in (
+                    "amount_not_due",
+                    "amount_1_30",
+                    "amount_31_60",
+                    "amount_61_90",
+                    "amount_over_90",
+                    "amount_residual",
+                )
+            ],
+        )
+        self.assertEqual(sums, (100.0, 200.0, 300.0, 400.0, 500.0, 1500.0))
+        by_bucket = dict(Aging._read_group(domain, ["bucket"], ["amount_residual:sum"]))
+        self.assertEqual(by_bucket, {"not_due": 100.0, "1_30": 200.0, "31_60": 300.0, "61_90": 400.0, "over_90": 500.0})
+        by_category = dict(
+            Aging._read_group(
+                [("partner_id", "in", (self.aging_customer | self.other_aging_customer).ids)],
+                ["category_id"],
+                ["amount_residual:sum"],
+            )
+        )
+        self.assertEqual(by_category, {self.cat_key: 1500.0, self.cat_small: 100.0})
+        self.assertEqual(max(Aging.search(domain).mapped("days_overdue")), 120)
+
+    def test_aging_invoices_without_double_counting(self):
+        # an order with a plan: its payment steps are aged, not its invoice
+        planned = self._order()
+        self.assertTrue(self.env["crm_plus.plan"].search([("order_id", "=", planned.id)]))
+        self._invoice(planned)
+        # an invoice outside any plan (no order) is aged as an invoice
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.other_customer.id,
+                "invoice_user_id": self.salesman.id,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.service.id, "quantity": 2, "price_unit": 500.0})
+                ],
+            }
+        )
+        invoice.action_post()
+        Aging = self.env["crm_plus.report.aging"]
+        rows = Aging.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(set(rows.mapped("source")), {"step"})
+        self.assertAlmostEqual(sum(rows.mapped("amount_residual")), planned.amount_total)
+        rows = Aging.search([("partner_id", "=", self.other_customer.id)])
+        self.assertEqual(rows.move_id, invoice)
+        self.assertAlmostEqual(rows.amount_residual, invoice.amount_residual)
+        # paid: gone from the aging
+        self._pay(invoice, invoice.amount_residual)
+        self.assertFalse(Aging.search([("partner_id", "=", self.other_customer.id)]))
+
+    def test_aging_visibility_per_role(self):
+        Aging = self.env["crm_plus.report.aging"]
+        partners = [("partner_id", "in", (self.aging_customer | self.other_aging_customer).ids)]
+        self.assertEqual(Aging.with_user(self.salesman).search(partners).partner_id, self.aging_customer)
+        self.assertEqual(Aging.with_user(self.other_salesman).search(partners).partner_id, self.other_aging_customer)
+        for user in (self.sales_manager, self.team_leader, self.finance, self.crm_admin):
+            self.assertEqual(len(Aging.with_user(user).search(partners)), 6, user.login)
+        with self.assertRaises(AccessError):
+            Aging.with_user(self.portal).search(partners)
+
+    # ------------------------------------------------------------------ execution
+    def test_execution_on_time_rate(self):
+        order = self._draft_order(self.aging_customer, self.salesman, qty=1, days_ago=60)
+        manual = self.type_install
+        plan = (
+            self.env["crm_plus.plan"]
+            .with_context(crm_plus_plan_no_activity=True)
+            .create(
+                {
+                    "order_id": order.id,
+                    "step_ids": [
+                        Command.create(
+                            {
+                                "action_type_id": manual.id,
+                                "date_due": self.today - timedelta(days=d),
+                                "amount": 1,
+                                "user_id": self.salesman.id,
+                                "name": f"S{d}",
+                            }
+                        )
+                        for d in (10, 20, 3, -5)
+                    ],
+                }
+            )
+        )
+        by_name = {step.name: step for step in plan.step_ids}
+        s10, s20, s_future = by_name["S10"], by_name["S20"], by_name["S-5"]
+        (s10 | s20).with_user(self.salesman).action_done()
+        s10.with_context(crm_plus_plan_tracking=True).date_done = self.today - timedelta(days=12)
+        s20.with_context(crm_plus_plan_tracking=True).date_done = self.today - timedelta(days=5)
+        Report = self.env["crm_plus.report.execution"]
+        domain = [("plan_id", "=", plan.id)]
+        [(on_time, overdue, count)] = Report._read_group(domain, [], ["on_time_rate:avg", "is_overdue:sum", "__count"])
+        self.assertEqual(count, 4)
+        self.assertAlmostEqual(on_time, 100 / 3)
+        self.assertEqual(overdue, 1)
+        late = Report.search([*domain, ("step_id", "=", s20.id)])
+        self.assertEqual((late.on_time_rate, late.days_late), (0.0, 15.0))
+        self.assertFalse(Report.search([*domain, ("step_id", "=", s_future.id)]).on_time_rate)
+        by_type = dict(Report._read_group(domain, ["action_type_id"], ["on_time_rate:avg"]))
+        self.assertAlmostEqual(by_type[manual], 100 / 3)
+        self.assertEqual(len(Report.with_user(self.salesman).search(domain)), 4)
+        self.assertFalse(Report.with_user(self.other_salesman).search(domain))
+
+    # ------------------------------------------------------------------ dashboard
+    def test_dashboard_figures_per_role(self):
+        manager = self.env["crm_plus.dashboard"].with_user(self.sales_manager).create({})
+        salesman = self.env["crm_plus.dashboard"].with_user(self.salesman).create({})
+        other = self.env["crm_plus.dashboard"].with_user(self.other_salesman).create({})
+        # aging fixtures: 1500 for the salesman's customer (1400 overdue, 500 > 90 days), 100 for the other's
+        self.assertEqual(
+            (salesman.receivable_open, salesman.receivable_overdue, salesman.receivable_over_90), (1500, 1400, 500)
+        )
+        self.assertEqual((other.receivable_open, other.receivable_overdue), (100, 100))
+        self.assertGreaterEqual(manager.receivable_open, 1600)
+        self.assertEqual(salesman.overdue_step_count, 4)
+        self.assertEqual(salesman.on_time_rate, 0.0)
+
+    # ------------------------------------------------------------------ dunning effectiveness
+    def test_dunning_collected_after_level(self):
+        level1 = self.env.ref("crm_plus.crm_plus_dunning_level_standard_1")
+        level2 = self.env.ref("crm_plus.crm_plus_dunning_level_standard_2")
+        step = self.aging_plan.step_ids.filtered(lambda s: s.amount == 300)
+        Communication = self.env["crm_plus.dunning.communication"]
+        for level, days, channels in ((level1, 20, ("email", "letter")), (level2, 5, ("email",))):
+            for channel in channels:
+                Communication.create(
+                    {
+                        "partner_id": self.aging_customer.id,
+                        "level_id": level.id,
+                        "company_id": self.company.id,
+                        "channel": channel,
+                        "date": self.today - timedelta(days=days),
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "step_id": step.id,
+                                    "level_id": level.id,
+                                    "channel": channel,
+                                    "amount": 300,
+                                    "amount_residual": 300 if level == level1 else 200,
+                                }
+                            )
+                        ],
+                    }
+                )
+        # 100 collected between level 1 and level 2, 20 more after level 2
+        step.with_context(crm_plus_plan_tracking=True).write({"amount_done": 120})
+        Report = self.env["crm_plus.report.dunning"]
+        by_level = {
+            level: (dunned, collected, rate)
+            for level, dunned, collected, rate in Report._read_group(
+                [("step_id", "=", step.id)],
+                ["level_id"],
+                ["amount_dunned:sum", "amount_collected:sum", "collection_rate:avg"],
+            )
+        }
+        # two channels of level 1 count once
+        self.assertEqual(by_level[level1], (300.0, 120.0, 40.0))
+        self.assertEqual(by_level[level2], (200.0, 20.0, 10.0))
+        self.assertEqual(len(Report.with_user(self.salesman).search([("step_id", "=", step.id)])), 2)
+        self.assertFalse(Report.with_user(self.other_salesman).search([("step_id", "=", step.id)]))
+        self.assertEqual(len(Report.with_user(self.finance).search([("step_id", "=", step.id)])), 2)
+
+    # ------------------------------------------------------------------ customers by attribute
+    def test_customers_by_attribute(self):
+        Attribute = self.env["crm_plus.attribute"].with_user(self.crm_admin)
+        tier = Attribute.create(
+            {
+                "name": "Tier",
+                "code": "rep_tier",
+                "value_type": "selection",
+                "option_ids": [
+                    Command.create({"name": "Gold", "code": "gold"}),
+                    Command.create({"name": "Silver", "code": "silver"}),
+                ],
+            }
+        )
+        channels = Attribute.create(
+            {
+                "name": "Channels",
+                "code": "rep_channels",
+                "value_type": "tags",
+                "option_ids": [
+                    Command.create({"name": "Web", "code": "web"}),
+                    Command.create({"name": "Shop", "code": "shop"}),
+                ],
+            }
+        )
+        Partner = self.env["res.partner"]
+        gold = Partner.create({"name": "Gold Co", "user_id": self.salesman.id, "x_attr_rep_tier": "gold"})
+        gold2 = Partner.create({"name": "Gold Two", "user_id": self.other_salesman.id, "x_attr_rep_tier": "gold"})
+        silver = Partner.create({"name": "Silver Co", "user_id": self.salesman.id, "x_attr_rep_tier": "silver"})
+        gold.x_attr_rep_channels = channels.option_ids
+        self._confirmed(gold, self.salesman, 3, price=100.0)
+        self._confirmed(gold2, self.other_salesman, 1, price=100.0)
+        lost = self.env["sale.order"].create(
+            {
+                "partner_id": gold.id,
+                "order_line": [
+                    Command.create({"product_id": self.service.id, "product_uom_qty": 1, "price_unit": 1.0})
+                ],
+            }
+        )
+        lost._action_cancel()
+        Report = self.env["crm_plus.report.customer.attribute"]
+        partners = [("partner_id", "in", (gold | gold2 | silver).ids)]
+        by_value = {
+            (attribute, value): (count, revenue, win)
+            for attribute, value, count, revenue, win in Report._read_group(
+                partners, ["attribute_id", "value"], ["__count", "revenue_12m:sum", "win_rate:avg"]
+            )
+        }
+        self.assertEqual(by_value[tier, "Gold"], (2, 400.0, 75.0))
+        self.assertEqual(by_value[tier, "Silver"], (1, 0.0, False))
+        self.assertEqual(by_value[channels, "Web"][:2], (1, 300.0))
+        self.assertEqual(by_value[channels, "Shop"][:2], (1, 300.0))
+        seen = Report.with_user(self.salesman).search(partners).partner_id
+        self.assertEqual(seen, gold | silver)
+        self.assertEqual(Report.with_user(self.sales_manager).search(partners).partner_id, gold | gold2 | silver)

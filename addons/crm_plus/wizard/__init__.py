@@ -1,0 +1,6 @@
+from . import sale_order_approval_reject
+from . import sale_order_round_accept
+from . import crm_plus_dunning_run_wizard
+from . import crm_plus_attribute_delete
+from . import crm_plus_xlsx_export
+from . import sale_order_round_compare

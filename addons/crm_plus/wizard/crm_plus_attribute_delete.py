@@ -1,0 +1,49 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+class CrmPlusAttributeDelete(models.TransientModel):
+    _name = "crm_plus.attribute.delete"
+    _description = "Confirm the deletion of customer attributes holding values"
+
+    attribute_ids = fields.Many2many(
+        "crm_plus.attribute", string="Attributes", required=True, context={"active_test": False}
+    )
+    partner_count = fields.Integer(string="Customers losing data", compute="_compute_partner_count")
+    message = fields.Text(compute="_compute_partner_count")
+
+    @api.depends("attribute_ids")
+    def _compute_partner_count(self):
+        for wizard in self:
+            counts = wizard.attribute_ids._value_counts()
+            # one customer may hold values for several attributes: count customers, not values
+            wizard.partner_count = wizard._partners_with_values()
+            wizard.message = self.env._(
+                "%(count)s customers hold values for %(names)s. Deleting removes the field and these values "
+                "for good. Archiving hides the attribute and keeps the values.",
+                count=wizard.partner_count,
+                names=", ".join(f"{a.name} ({counts.get(a.id, 0)})" for a in wizard.attribute_ids),
+            )
+
+    def _partners_with_values(self):
+        self.ensure_one()
+        attributes = self.attribute_ids.sudo().filtered("field_id")
+        if not attributes:
+            return 0
+
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM res_partner p WHERE %s",
+                SQL(" OR ").join(a._filled_sql() for a in attributes),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def action_archive_attributes(self):
+        self.attribute_ids.action_archive()
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_confirm_delete(self):
+        self.with_context(active_test=False).attribute_ids.with_context(crm_plus_confirm_delete=True).unlink()
+        return {"type": "ir.actions.act_window_close"}
