@@ -23,4 +23,4 @@ fi
 log "serving http://localhost:$PORT (login admin / admin), database $DB"
 exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" --addons-path="$ADDONS_PATH" \
     --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" ${PGPASSWORD:+--db_password="$PGPASSWORD"} \
-    -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" ${ODOO_ARGS:-}
+    -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --http-interface="${HTTP_INTERFACE:-127.0.0.1}" ${ODOO_ARGS:-}
