@@ -112,8 +112,9 @@ class SaleOrder(models.Model):
         users = current.mapped("oa_user_ids")
         activity_type = self.env.ref(ACTIVITY_TYPE)
         activities = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
-        activities.filtered(lambda a: a.user_id not in users).unlink()
-        missing = users - activities.mapped("user_id")
+        stale = activities.filtered(lambda a: a.user_id not in users)
+        missing = users - (activities - stale).mapped("user_id")
+        stale.unlink()
         for user in missing:
             review = current.filtered(lambda r, u=user: u in r.oa_user_ids)[:1]
             order.activity_schedule(
@@ -147,7 +148,7 @@ class SaleOrder(models.Model):
             if not reviews:
                 continue
             if action:
-                order._crm_plus_oa_log(action, reviews.filtered(lambda r: r.status in OPEN_STATUSES), comment)
+                order._crm_plus_oa_log(action, comment=comment)
             # sudo: reviews of guarded documents are only removed by the bridge
             reviews.unlink()
             order.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
