@@ -1,5 +1,8 @@
 # Copyright 2026 crm_plus contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+
 from odoo import api, fields, models
 
 SUB_FOLDERS = ("quotations", "contracts", "orders", "dunning")
@@ -93,6 +96,32 @@ class ResPartner(models.Model):
         if kind != "customer":
             folder = folder.child_directory_ids.filtered(lambda d: d.oa_folder_kind == kind)[:1]
         return folder.with_env(self.env)
+
+    def _crm_plus_oa_file_document(self, kind, name, content, lock=True):
+        """File ``content`` (bytes) as ``name`` in the customer's ``kind`` folder; return (dms.file, sha256).
+
+        For other features (dunning letters: ``kind="dunning"``, contracts...).
+        Locked snapshots cannot be changed or deleted by anybody but the superuser.
+        """
+        self.ensure_one()
+        folder = self._crm_plus_oa_folder(kind).sudo()
+        digest = hashlib.sha256(content).hexdigest()
+        name = name.replace("/", "-")
+        if folder.file_ids.filtered(lambda f: f.name == name):
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem or ext} ({len(folder.file_ids) + 1}){dot}{ext if stem else ''}"
+        # sudo: filing is done on behalf of the company; access to the file
+        # then follows the customer it is linked to.
+        dms_file = self.env["dms.file"].sudo().create(
+            {
+                "name": name,
+                "directory_id": folder.id,
+                "content": base64.b64encode(content),
+                "oa_sha256": digest,
+                "locked_by": self.env.ref("base.user_root").id if lock else False,
+            }
+        )
+        return dms_file.with_env(self.env), digest
 
     def action_oa_view_documents(self):
         self.ensure_one()

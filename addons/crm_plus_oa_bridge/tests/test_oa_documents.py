@@ -90,3 +90,13 @@ class TestOaDocuments(OaCommon):
         self.assertEqual(self.customer.with_user(self.sales_manager).oa_approval_count, 1)
         action = order.action_oa_view_approvals()
         self.assertEqual(self.env[action["res_model"]].search(action["domain"]), order.oa_log_ids)
+
+    def test_other_features_file_into_customer_folders(self):
+        letter, digest = self.customer._crm_plus_oa_file_document("dunning", "reminder 1/2.txt", b"Please pay")
+        self.assertEqual(letter.directory_id, self.customer._crm_plus_oa_folder("dunning"))
+        self.assertEqual(digest, hashlib.sha256(b"Please pay").hexdigest())
+        self.assertEqual(letter.name, "reminder 1-2.txt")
+        again, _digest = self.customer._crm_plus_oa_file_document("dunning", "reminder 1/2.txt", b"Again")
+        self.assertNotEqual(again.name, letter.name)
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            letter.with_user(self.sales_manager).unlink()
