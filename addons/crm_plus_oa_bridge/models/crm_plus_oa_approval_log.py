@@ -1,0 +1,57 @@
+# Copyright 2026 crm_plus contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+LOG_ACTIONS = [
+    ("requested", "Requested"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+    ("delegated", "Forwarded"),
+    ("withdrawn", "Withdrawn"),
+    ("reset", "Reset (document changed)"),
+    ("cancelled", "Cancelled"),
+    ("reminded", "Reminder sent"),
+    ("escalated", "Escalated"),
+    ("filed", "Document filed"),
+]
+
+
+class CrmPlusOaApprovalLog(models.Model):
+    """The approval trail of a document, kept across rounds (requests, decisions, filed documents).
+
+    Written only by the bridge (as superuser, after its own checks); readable
+    by whoever may read the document.
+    """
+
+    _name = "crm_plus_oa.approval.log"
+    _description = "Approval Trail"
+    _order = "date desc, id desc"
+
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
+    round = fields.Integer(readonly=True, help="Approval request number of the document.")
+    date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="By", required=True, readonly=True)
+    action = fields.Selection(LOG_ACTIONS, required=True, readonly=True)
+    route_id = fields.Many2one("crm_plus_oa.route", readonly=True)
+    step_name = fields.Char(string="Step", readonly=True)
+    sequence = fields.Integer(string="Tier", readonly=True)
+    comment = fields.Text(readonly=True)
+    sha256 = fields.Char(string="SHA-256", readonly=True, help="Digest of the document filed at this point.")
+    dms_file_id = fields.Many2one("dms.file", string="Filed Document", readonly=True)
+    document_readable = fields.Boolean(
+        compute="_compute_document_readable", search="_search_document_readable"
+    )
+
+    def _compute_document_readable(self):
+        # only its search matters (record rule)
+        self.document_readable = True
+
+    @api.model
+    def _search_document_readable(self, operator, value):
+        # see tier.review._search_oa_document_readable
+        orders = self.sudo(False).env["sale.order"].with_context(active_test=False)._search([])
+        domain = Domain("order_id", "in", orders)
+        return domain if operator == "in" else ~domain

@@ -1,0 +1,33 @@
+# Copyright 2026 crm_plus contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models
+from odoo.exceptions import AccessError
+
+from .sale_order import ACTIVITY_TYPE
+from .tier_review import GUARDED_MODELS
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    def _crm_plus_oa_approval_activities(self):
+        activity_type = self.env.ref(ACTIVITY_TYPE, raise_if_not_found=False)
+        return self.filtered(lambda a: a.activity_type_id == activity_type and a.res_model in GUARDED_MODELS)
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        """Marking an approval activity done approves, as its user, from the desktop."""
+        approvals = self._crm_plus_oa_approval_activities()
+        for activity in approvals:
+            activity.action_crm_plus_oa_approve(feedback)
+        rest = (self - approvals).exists()
+        return super(MailActivity, rest)._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
+    def action_crm_plus_oa_approve(self, comment=False):
+        """Approve the document of this approval activity (only its own user may)."""
+        self.ensure_one()
+        if self not in self._crm_plus_oa_approval_activities():
+            raise AccessError(self.env._("This activity is not an approval request."))
+        if self.user_id != self.env.user:
+            raise AccessError(self.env._("Only %(user)s can act on this approval request.", user=self.user_id.name))
+        record = self.env[self.res_model].browse(self.res_id)
+        return record._crm_plus_oa_approve(comment or False)

@@ -1,0 +1,147 @@
+# Copyright 2026 crm_plus contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import hashlib
+
+from odoo import api, fields, models
+
+SUB_FOLDERS = ("quotations", "contracts", "orders", "dunning")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    oa_document_count = fields.Integer(compute="_compute_oa_counts")
+    oa_approval_count = fields.Integer(compute="_compute_oa_counts")
+
+    def _compute_oa_counts(self):
+        partners = self.commercial_partner_id
+        Directory = self.env["dms.directory"]
+        folders = Directory.search(
+            [("oa_folder_kind", "=", "customer"), ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
+        )
+        file_counts = dict(
+            self.env["dms.file"]._read_group(
+                [("directory_id", "child_of", folders.ids)], ["directory_id"], ["__count"]
+            )
+        ) if folders else {}
+        per_partner = {}
+        for folder in folders:
+            per_partner[folder.res_id] = sum(
+                count for directory, count in file_counts.items() if directory.parent_path.startswith(folder.parent_path)
+            )
+        logs = dict(
+            self.env["crm_plus_oa.approval.log"]._read_group(
+                [("order_id.partner_id.commercial_partner_id", "in", partners.ids), ("action", "=", "requested")],
+                ["order_id.partner_id.commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            partner.oa_document_count = per_partner.get(commercial.id, 0)
+            partner.oa_approval_count = logs.get(commercial, 0)
+
+    @api.model
+    def _crm_plus_oa_labels(self):
+        return {
+            "quotations": self.env._("Quotations"),
+            "contracts": self.env._("Contracts"),
+            "orders": self.env._("Orders"),
+            "dunning": self.env._("Dunning"),
+        }
+
+    def _crm_plus_oa_folder(self, kind="customer"):
+        """The customer's folder (or its ``kind`` sub-folder), created on first need.
+
+        Folders live in the attachment storage of the bridge, linked to the
+        customer: whoever may read the customer may read them (dms inherits
+        access from the linked record), nobody else.
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        # sudo: folders are created for whoever files a document; access to
+        # them is then decided by the customer record they are linked to.
+        Directory = self.env["dms.directory"].sudo().with_context(check_name=False)
+        folder = Directory.search(
+            [("oa_folder_kind", "=", "customer"), ("res_model", "=", "res.partner"), ("res_id", "=", partner.id)],
+            limit=1,
+        )
+        if not folder:
+            root = self.env.ref("crm_plus_oa_bridge.dms_directory_customers").sudo()
+            model_id = self.env["ir.model"]._get_id("res.partner")
+            name = f"{partner.name or ''} #{partner.id}".replace("/", "-").strip()
+            folder = Directory.create(
+                {
+                    "name": name,
+                    "parent_id": root.id,
+                    "model_id": model_id,
+                    "res_id": partner.id,
+                    "oa_folder_kind": "customer",
+                }
+            )
+            labels = self._crm_plus_oa_labels()
+            Directory.create(
+                [
+                    {
+                        "name": labels[sub],
+                        "parent_id": folder.id,
+                        "model_id": model_id,
+                        "res_id": partner.id,
+                        "oa_folder_kind": sub,
+                    }
+                    for sub in SUB_FOLDERS
+                ]
+            )
+        if kind != "customer":
+            folder = folder.child_directory_ids.filtered(lambda d: d.oa_folder_kind == kind)[:1]
+        return folder.with_env(self.env)
+
+    def _crm_plus_oa_file_document(self, kind, name, content, lock=True):
+        """File ``content`` (bytes) as ``name`` in the customer's ``kind`` folder; return (dms.file, sha256).
+
+        For other features (dunning letters: ``kind="dunning"``, contracts...).
+        Locked snapshots cannot be changed or deleted by anybody but the superuser.
+        """
+        self.ensure_one()
+        folder = self._crm_plus_oa_folder(kind).sudo()
+        digest = hashlib.sha256(content).hexdigest()
+        name = name.replace("/", "-")
+        if folder.file_ids.filtered(lambda f: f.name == name):
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem or ext} ({len(folder.file_ids) + 1}){dot}{ext if stem else ''}"
+        # sudo: filing is done on behalf of the company; access to the file
+        # then follows the customer it is linked to.
+        dms_file = self.env["dms.file"].sudo().create(
+            {
+                "name": name,
+                "directory_id": folder.id,
+                "content": base64.b64encode(content),
+                "oa_sha256": digest,
+                "locked_by": self.env.ref("base.user_root").id if lock else False,
+            }
+        )
+        return dms_file.with_env(self.env), digest
+
+    def action_oa_view_documents(self):
+        self.ensure_one()
+        folder = self._crm_plus_oa_folder()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Documents"),
+            "res_model": "dms.file",
+            "view_mode": "kanban,list,form",
+            "domain": [("directory_id", "child_of", folder.ids)],
+            "context": {"create": False},
+        }
+
+    def action_oa_view_approvals(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approval Trail"),
+            "res_model": "crm_plus_oa.approval.log",
+            "view_mode": "list,form",
+            "domain": [("order_id.partner_id", "child_of", self.commercial_partner_id.id)],
+            "context": {"create": False},
+        }

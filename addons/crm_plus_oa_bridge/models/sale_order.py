@@ -1,0 +1,366 @@
+# Copyright 2026 crm_plus contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Order approval along routes: the crm_plus seam, tier-validated.
+
+With a route matching the order, ``_crm_plus_request_approval`` creates one
+``tier.review`` per approver slot of the route (snapshot of the approvers),
+approvers decide on the current step only, and when every review is approved
+``_crm_plus_approval_done()`` confirms the order. Without a matching route
+crm_plus's own single-step approval runs unchanged.
+"""
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+
+ACTIVITY_TYPE = "crm_plus_oa_bridge.mail_activity_type_oa_approval"
+OPEN_STATUSES = ("waiting", "pending")
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "tier.validation"]
+
+    _state_from = ["draft", "sent"]
+    _state_to = ["sale"]
+    _cancel_state = "cancel"
+    _tier_validation_manual_config = True
+
+    oa_route_id = fields.Many2one("crm_plus_oa.route", string="Approval Route", copy=False, readonly=True)
+    oa_round = fields.Integer(string="Approval Round", copy=False, readonly=True)
+    oa_log_ids = fields.One2many("crm_plus_oa.approval.log", "order_id", string="Approval Trail")
+    oa_can_act = fields.Boolean(compute="_compute_oa_can_act")
+    oa_can_withdraw = fields.Boolean(compute="_compute_oa_can_act")
+    oa_approval_count = fields.Integer(compute="_compute_oa_approval_count")
+
+    @api.depends_context("uid")
+    @api.depends("review_ids.status", "review_ids.oa_user_ids", "approval_state")
+    def _compute_oa_can_act(self):
+        user = self.env.user
+        for order in self:
+            in_flight = order._crm_plus_oa_in_flight()
+            order.oa_can_act = in_flight and bool(order._crm_plus_oa_actionable_reviews(user))
+            order.oa_can_withdraw = in_flight and user in (order.approval_requested_by_id | order.user_id)
+
+    def _compute_oa_approval_count(self):
+        counts = dict(
+            self.env["crm_plus_oa.approval.log"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.oa_approval_count = counts.get(order, 0)
+
+    def _compute_need_validation(self):
+        # Only the crm_plus approval rules request a validation (through the seam).
+        self.need_validation = False
+
+    # -------------------------------------------------------------- helpers
+    def _crm_plus_oa_open_reviews(self):
+        self.ensure_one()
+        return self.sudo().review_ids.filtered(lambda r: r.status in OPEN_STATUSES)
+
+    def _crm_plus_oa_in_flight(self):
+        self.ensure_one()
+        return self.sudo().approval_state == "pending" and bool(self._crm_plus_oa_open_reviews())
+
+    def _crm_plus_oa_current_reviews(self):
+        """Open reviews of the current step (lowest open tier), as superuser."""
+        reviews = self._crm_plus_oa_open_reviews()
+        if not reviews:
+            return reviews
+        sequence = min(reviews.mapped("sequence"))
+        return reviews.filtered(lambda r: r.sequence == sequence)
+
+    def _crm_plus_oa_actionable_reviews(self, user):
+        """Reviews ``user`` may decide on right now (current step, one of its approvers)."""
+        self.ensure_one()
+        if self.sudo().approval_state != "pending":
+            return self.env["tier.review"]
+        reviews = self._crm_plus_oa_current_reviews().filtered(lambda r: user in r.oa_user_ids)
+        return reviews.with_env(self.env)
+
+    def _crm_plus_oa_excluded_users(self):
+        """Users who never approve this order: its salesperson and whoever requested the approval."""
+        self.ensure_one()
+        order = self.sudo()
+        return (order.user_id | order.approval_requested_by_id).with_env(self.env)
+
+    def _crm_plus_oa_log(self, action, reviews=None, comment=False, **values):
+        # sudo: the trail is written by the bridge only, after its own checks
+        Log = self.env["crm_plus_oa.approval.log"].sudo()
+        base = {
+            "order_id": self.id,
+            "round": self.sudo().oa_round,
+            "user_id": self.env.uid,
+            "action": action,
+            "route_id": self.sudo().oa_route_id.id,
+            "comment": comment or False,
+            **values,
+        }
+        if not reviews:
+            return Log.create(base)
+        return Log.create(
+            [dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()]
+        )
+
+    def _crm_plus_oa_sync_activities(self):
+        """One approval activity for each approver of the current step, none for anybody else."""
+        self.ensure_one()
+        order = self.sudo()
+        current = self._crm_plus_oa_current_reviews() if order.approval_state == "pending" else order.review_ids.browse()
+        users = current.mapped("oa_user_ids")
+        activity_type = self.env.ref(ACTIVITY_TYPE)
+        activities = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+        stale = activities.filtered(lambda a: a.user_id not in users)
+        missing = users - (activities - stale).mapped("user_id")
+        stale.unlink()
+        for user in missing:
+            review = current.filtered(lambda r, u=user: u in r.oa_user_ids)[:1]
+            order.activity_schedule(
+                ACTIVITY_TYPE,
+                summary=self.env._("Approve %(order)s: %(step)s", order=order.name, step=review.oa_step_name),
+                note=order.approval_reason,
+                user_id=user.id,
+                date_deadline=review.oa_deadline.date() if review.oa_deadline else None,
+            )
+        # crm_plus shows these users as the order's approvers
+        order._crm_plus_gate().write({"approval_user_ids": [Command.set(users.ids)]})
+
+    def _crm_plus_oa_schedule_activities(self, reviews, users=None):
+        self._crm_plus_oa_sync_activities()
+
+    def _crm_plus_oa_unlink_activities(self, user=None):
+        self._crm_plus_oa_sync_activities()
+
+    def _crm_plus_oa_advance(self):
+        """Promote the next step, start its clock and notify its approvers."""
+        self.ensure_one()
+        self._crm_plus_oa_open_reviews()._update_review_status()
+        current = self._crm_plus_oa_current_reviews()
+        current.filtered(lambda r: not r.oa_pending_since).write({"oa_pending_since": fields.Datetime.now()})
+        self._crm_plus_oa_sync_activities()
+
+    def _crm_plus_oa_close_round(self, action=False, comment=False):
+        """End the current request: trail it, drop its reviews (the trail keeps them) and activities."""
+        for order in self:
+            reviews = order.sudo().review_ids
+            if not reviews:
+                continue
+            if action:
+                order._crm_plus_oa_log(action, comment=comment)
+            # sudo: reviews of guarded documents are only removed by the bridge
+            reviews.unlink()
+            order.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
+
+    # ------------------------------------------------------------------ seam
+    def _crm_plus_oa_document_types(self, reasons):
+        rule_types = {rule.rule_type for rule, _msg in reasons}
+        types = []
+        if "discount" in rule_types:
+            types.append("discount")
+        if "credit" in rule_types:
+            types.append("credit_hold")
+        return [*types, "order"]
+
+    def _crm_plus_request_approval(self, reasons):
+        self.ensure_one()
+        route = self.env["crm_plus_oa.route"]._crm_plus_oa_find(self, self._crm_plus_oa_document_types(reasons))
+        self._crm_plus_oa_close_round()
+        if not route:
+            return super()._crm_plus_request_approval(reasons)
+        requester = self.env.user
+        order = self.sudo()
+        plan = route._crm_plus_oa_plan(self, order.user_id or requester, order.user_id | requester)
+        rules = self.env["crm_plus.approval.rule"].union(*[rule for rule, _msg in reasons])
+        text = "\n".join(msg for _rule, msg in reasons)
+        self._crm_plus_gate().write(
+            {
+                "approval_state": "pending",
+                "approval_reason": text,
+                "approval_rule_ids": [Command.set(rules.ids)],
+                "approval_requested_by_id": requester.id,
+            }
+        )
+        # sudo: the route fields are the bridge's record of the request
+        order._crm_plus_gate().write({"oa_route_id": route.id, "oa_round": order.oa_round + 1})
+        # sudo: reviews of guarded documents are created by the bridge only
+        reviews = self.env["tier.review"].sudo().create(
+            [dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan]
+        )
+        self._crm_plus_log_approval("requested", text, rules)
+        self._crm_plus_oa_log(
+            "requested", comment=self.env._("Route %(route)s: %(reasons)s", route=route.name, reasons=text)
+        )
+        self._crm_plus_oa_advance()
+        return reviews
+
+    def _crm_plus_approvers(self):
+        self.ensure_one()
+        if self._crm_plus_oa_in_flight():
+            return self._crm_plus_oa_current_reviews().mapped("oa_user_ids").with_env(self.env)
+        return super()._crm_plus_approvers()
+
+    def action_approve(self):
+        routed = self.filtered(lambda o: o._crm_plus_oa_in_flight())
+        for order in routed:
+            order._crm_plus_oa_approve()
+        if self - routed:
+            return super(SaleOrder, self - routed).action_approve()
+        return True
+
+    def _crm_plus_oa_approve(self, comment=False, reviews=None):
+        """The current user approves his reviews of the current step; the last one confirms the order."""
+        self.ensure_one()
+        self._crm_plus_lock_pending()
+        mine = self._crm_plus_oa_actionable_reviews(self.env.user)
+        if reviews is not None:
+            mine &= reviews
+        if not mine:
+            raise AccessError(
+                self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
+            )
+        last = not (self._crm_plus_oa_open_reviews() - mine.sudo())
+        if last:
+            self._crm_plus_oa_check_contract()
+        # sudo: the reviews were checked above to be the current user's, on the current step
+        mine.sudo().write(
+            {
+                "status": "approved",
+                "done_by": self.env.uid,
+                "reviewed_date": fields.Datetime.now(),
+                "comment": comment or False,
+            }
+        )
+        self._crm_plus_oa_log("approved", mine, comment)
+        if last:
+            self._crm_plus_approval_done()
+        else:
+            self._crm_plus_oa_advance()
+        return True
+
+    def _crm_plus_approval_done(self):
+        self.ensure_one()
+        if self._crm_plus_oa_open_reviews():
+            raise UserError(self.env._("Every step of the approval route must approve first."))
+        routed = bool(self.sudo().review_ids)
+        res = super()._crm_plus_approval_done()
+        if routed:
+            self.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
+            self._crm_plus_oa_file_approved_order()
+        return res
+
+    def _crm_plus_approval_refused(self, reason):
+        self.ensure_one()
+        if self._crm_plus_oa_in_flight():
+            mine = self._crm_plus_oa_actionable_reviews(self.env.user)
+            if not mine:
+                raise AccessError(
+                    self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
+                )
+            # sudo: checked above
+            mine.sudo().write(
+                {
+                    "status": "rejected",
+                    "done_by": self.env.uid,
+                    "reviewed_date": fields.Datetime.now(),
+                    "comment": reason,
+                }
+            )
+            self._crm_plus_oa_log("rejected", mine, reason)
+            self._crm_plus_oa_close_round()
+        return super()._crm_plus_approval_refused(reason)
+
+    def _crm_plus_reset_approval(self):
+        for order in self.filtered(lambda o: o.sudo().review_ids):
+            order._crm_plus_oa_close_round("reset", self.env._("The order changed during or after its approval."))
+        return super()._crm_plus_reset_approval()
+
+    def _crm_plus_oa_check_contract(self):
+        route = self.sudo().oa_route_id
+        if route.require_contract and not self.partner_id._crm_plus_oa_folder("contracts").sudo().file_ids:
+            raise UserError(
+                self.env._(
+                    "Route %(route)s needs a contract of %(customer)s in its Contracts folder before approval.",
+                    route=route.name, customer=self.partner_id.commercial_partner_id.display_name,
+                )
+            )
+
+    # --------------------------------------------------------------- actions
+    def action_oa_withdraw(self):
+        """The requester (or salesperson) takes the request back; the order returns to quotation."""
+        for order in self:
+            if not order._crm_plus_oa_in_flight():
+                raise UserError(self.env._("Order %(name)s has no approval in progress.", name=order.name))
+            if self.env.user not in (order.approval_requested_by_id | order.user_id):
+                raise AccessError(self.env._("Only the requester can withdraw the approval request."))
+            order._crm_plus_oa_close_round("withdrawn", self.env._("Withdrawn by the requester."))
+            order._crm_plus_log_approval("reset", self.env._("Withdrawn by the requester."), order.approval_rule_ids)
+            order._crm_plus_close_activities()
+            # sudo + gate: the requester may have lost write access to the order meanwhile
+            order.sudo()._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [Command.clear()]})
+        return True
+
+    def action_oa_view_approvals(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approval Trail"),
+            "res_model": "crm_plus_oa.approval.log",
+            "view_mode": "list,form",
+            "domain": [("order_id", "=", self.id)],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------- tier.validation entry points
+    def request_validation(self):
+        raise UserError(self.env._("Confirm the order: the approval rules decide whether it needs an approval."))
+
+    def restart_validation(self):
+        raise UserError(self.env._("Withdraw the approval request instead."))
+
+    def validate_tier(self):
+        self.ensure_one()
+        if not self._crm_plus_oa_in_flight():
+            return super().validate_tier()
+        return self._crm_plus_oa_approve()
+
+    def reject_tier(self):
+        self.ensure_one()
+        if not self._crm_plus_oa_in_flight():
+            return super().reject_tier()
+        return self.action_reject()
+
+    def _validate_tier(self, tiers=False):
+        self.ensure_one()
+        if not self._crm_plus_oa_in_flight():
+            return super()._validate_tier(tiers)
+        comment = tiers and tiers.sudo().filtered("comment")[:1].comment
+        return self._crm_plus_oa_approve(comment, tiers or None)
+
+    def _rejected_tier(self, tiers=False):
+        self.ensure_one()
+        if not self._crm_plus_oa_in_flight():
+            return super()._rejected_tier(tiers)
+        comment = (tiers and tiers.sudo().filtered("comment")[:1].comment) or self.env._("Rejected")
+        return self._crm_plus_reject(comment)
+
+    def _tier_validation_check_write_allowed(self, vals):
+        # Our own transitions pass the crm_plus gate; context flags
+        # (skip_validation_check) do not open a pending order for edits.
+        if self._crm_plus_gate_open():
+            return
+        locked = self.filtered(lambda o: o.approval_state == "pending" and o.review_ids)
+        if locked:
+            context = {k: v for k, v in self.env.context.items() if k != "skip_validation_check"}
+            super(SaleOrder, locked.with_context(context))._tier_validation_check_write_allowed(vals)
+
+    def _tier_validation_check_write_remove_reviews(self, vals):
+        for order in self:
+            if order.sudo().review_ids and order._allow_to_remove_reviews(vals):
+                order._crm_plus_oa_close_round("cancelled")
+
+    def unlink(self):
+        # sudo: reviews of guarded documents are only removed by the bridge
+        self.sudo().review_ids.unlink()
+        return super().unlink()

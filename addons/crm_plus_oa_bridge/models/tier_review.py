@@ -1,0 +1,213 @@
+# Copyright 2026 crm_plus contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command, Domain
+
+from .crm_plus_oa_route_step import STEP_MODES
+
+# Models whose reviews only change through the bridge's checked methods.
+GUARDED_MODELS = frozenset({"sale.order"})
+
+
+class TierReview(models.Model):
+    """Route reviews carry a snapshot of their step (approvers, mode, limit).
+
+    The snapshot is taken when the request is made, so editing a route never
+    changes the requests already in flight. Reviews of guarded documents
+    cannot be created, edited or deleted by users directly (RPC, import,
+    context flags): the bridge's checked methods write them as superuser.
+    """
+
+    _inherit = "tier.review"
+
+    oa_route_id = fields.Many2one("crm_plus_oa.route", string="Route", readonly=True, index="btree_not_null")
+    oa_step_id = fields.Many2one("crm_plus_oa.route.step", string="Route Step", readonly=True, index="btree_not_null")
+    oa_step_name = fields.Char(string="Step", readonly=True)
+    oa_mode = fields.Selection(STEP_MODES, string="Step Mode", readonly=True)
+    oa_user_ids = fields.Many2many(
+        "res.users", "crm_plus_oa_tier_review_user_rel", "review_id", "user_id", string="Step Approvers",
+        readonly=True,
+    )
+    oa_limit_hours = fields.Integer(string="Time Limit (hours)", readonly=True)
+    oa_escalation_user_id = fields.Many2one("res.users", string="Escalate To", readonly=True)
+    oa_pending_since = fields.Datetime(readonly=True)
+    oa_deadline = fields.Datetime(compute="_compute_oa_deadline", string="Deadline")
+    oa_reminded = fields.Boolean(readonly=True)
+    oa_document_readable = fields.Boolean(
+        compute="_compute_oa_document_readable", search="_search_oa_document_readable"
+    )
+
+    @api.model
+    def _get_reviewer_fields(self):
+        return [*super()._get_reviewer_fields(), "oa_user_ids"]
+
+    def _get_reviewers(self):
+        if self.oa_step_id or self.oa_user_ids:
+            return self.oa_user_ids
+        return super()._get_reviewers()
+
+    @api.depends("oa_pending_since", "oa_limit_hours")
+    def _compute_oa_deadline(self):
+        for review in self:
+            review.oa_deadline = (
+                review.oa_pending_since + timedelta(hours=review.oa_limit_hours)
+                if review.oa_pending_since and review.oa_limit_hours
+                else False
+            )
+
+    def _compute_oa_document_readable(self):
+        # only its search matters (record rule); a review one can read is readable
+        self.oa_document_readable = True
+
+    @api.model
+    def _search_oa_document_readable(self, operator, value):
+        # ir.rule domains are searched as superuser while env.uid stays the
+        # acting user: sudo(False) gets that user back to ask what he may read.
+        user_self = self.sudo(False)
+        domain = Domain("model", "not in", list(GUARDED_MODELS))
+        for model in GUARDED_MODELS:
+            readable = user_self.env[model].with_context(active_test=False)._search([])
+            domain |= Domain("model", "=", model) & Domain("res_id", "in", readable)
+        return domain if operator == "in" else ~domain
+
+    # ------------------------------------------------------------------ guard
+    def _crm_plus_oa_check_guard(self, model_names):
+        if self.env.su:
+            return
+        if GUARDED_MODELS.intersection(model_names):
+            raise AccessError(
+                self.env._("Approvals change only through Approve, Reject, Forward and Withdraw.")
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._crm_plus_oa_check_guard({vals.get("model") for vals in vals_list})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._crm_plus_oa_check_guard(set(self.sudo().mapped("model")))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_guarded(self):
+        self._crm_plus_oa_check_guard(set(self.sudo().mapped("model")))
+
+    def _update_review_status(self):
+        # sudo: promoting waiting reviews to pending is the engine's own
+        # bookkeeping (also run from the reviewer's systray), not a decision.
+        return super(TierReview, self.sudo())._update_review_status()
+
+    # ------------------------------------------------------ list/form actions
+    def _crm_plus_oa_record(self):
+        self.ensure_one()
+        return self.env[self.model].browse(self.res_id)
+
+    def action_oa_approve(self):
+        """Approve from the To Approve list (the current user's review of the current step)."""
+        for review in self:
+            review._crm_plus_oa_record()._crm_plus_oa_approve(reviews=review)
+        return True
+
+    def action_oa_reject(self):
+        """Reject from the list: asks for the reason (crm_plus rejection wizard)."""
+        self.ensure_one()
+        self._crm_plus_oa_check_can_act()
+        return self._crm_plus_oa_record().action_reject()
+
+    def action_oa_open_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------- delegation
+    def action_oa_delegate(self):
+        """Open the wizard forwarding this review to a colleague."""
+        self.ensure_one()
+        self._crm_plus_oa_check_can_act()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Forward to a Colleague"),
+            "res_model": "crm_plus_oa.delegate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_review_id": self.id},
+        }
+
+    def _crm_plus_oa_check_can_act(self):
+        """The current user may decide on these reviews right now."""
+        for review in self:
+            record = self.env[review.model].browse(review.res_id)
+            if review not in record._crm_plus_oa_actionable_reviews(self.env.user):
+                raise AccessError(
+                    self.env._("You are not an approver of the current step of %(name)s.", name=record.display_name)
+                )
+
+    def _crm_plus_oa_delegate(self, user, note=False):
+        """Forward the current user's place on this review to ``user`` (delegation while away)."""
+        self.ensure_one()
+        self._crm_plus_oa_check_can_act()
+        record = self.env[self.model].browse(self.res_id).sudo()
+        excluded = record._crm_plus_oa_excluded_users()
+        same_step = record.review_ids.filtered(lambda r: r.sequence == self.sequence and r.status in ("waiting", "pending"))
+        if user.share or not user.active or user in excluded or user in same_step.mapped("oa_user_ids"):
+            raise UserError(
+                self.env._(
+                    "%(user)s cannot take over this step (not an internal user, already an approver of it, "
+                    "or the requester/salesperson).",
+                    user=user.display_name,
+                )
+            )
+        me = self.env.user
+        # sudo: checked above that the current user is an approver of this step
+        self.sudo().write({"oa_user_ids": [Command.unlink(me.id), Command.link(user.id)]})
+        record._crm_plus_oa_log(
+            "delegated", self, self.env._("Forwarded to %(user)s. %(note)s", user=user.name, note=note or "")
+        )
+        record._crm_plus_oa_unlink_activities(me)
+        record._crm_plus_oa_schedule_activities(self, users=user)
+        return True
+
+    # -------------------------------------------------------- reminders, cron
+    @api.model
+    def _cron_crm_plus_oa_remind(self):
+        """Remind the approvers of steps waiting longer than their limit, escalate when configured."""
+        now = fields.Datetime.now()
+        reviews = self.sudo().search(
+            Domain("status", "=", "pending")
+            & Domain("oa_limit_hours", ">", 0)
+            & Domain("oa_reminded", "=", False)
+            & Domain("oa_pending_since", "!=", False),
+            limit=500,
+        )
+        late = reviews.filtered(lambda r: r.oa_deadline and r.oa_deadline < now)
+        for review in late:
+            record = self.env[review.model].sudo().browse(review.res_id)
+            if not record.exists():
+                continue
+            body = self.env._(
+                "Step %(step)s has been waiting since %(since)s (limit: %(hours)s hours).",
+                step=review.oa_step_name, since=review.oa_pending_since, hours=review.oa_limit_hours,
+            )
+            for user in review.reviewer_ids:
+                record.activity_schedule(
+                    "base_tier_validation.mail_act_tier_validation_reminder", note=body, user_id=user.id,
+                    summary=self.env._("Reminder: approval waiting"),
+                )
+            review.oa_reminded = True
+            record._crm_plus_oa_log("reminded", review, body)
+            escalate = review.oa_escalation_user_id
+            if escalate and escalate not in review.reviewer_ids:
+                review.write({"oa_user_ids": [Command.link(escalate.id)]})
+                record._crm_plus_oa_log(
+                    "escalated", review, self.env._("Escalated to %(user)s.", user=escalate.name)
+                )
+                record._crm_plus_oa_schedule_activities(review, users=escalate)
+        return True

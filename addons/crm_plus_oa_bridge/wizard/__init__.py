@@ -1,0 +1,2 @@
+from . import comment_wizard
+from . import crm_plus_oa_delegate
