@@ -25,7 +25,7 @@ class CrmPlusPlanStep(models.Model):
     _check_company_auto = True
 
     plan_id = fields.Many2one("crm_plus.plan", string="Plan", required=True, index=True, ondelete="cascade")
-    order_id = fields.Many2one(related="plan_id.order_id", store=True, index=True)
+    order_id = fields.Many2one(related="plan_id.order_id", store=True, index=True, ondelete="cascade")
     partner_id = fields.Many2one(related="plan_id.partner_id", store=True, index=True, string="Customer")
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
