@@ -37,5 +37,7 @@
         "views/res_partner_plan_views.xml",
         "views/crm_plus_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/crm_plus_plan_template_demo.xml",
+    ],
 }

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged, users, warmup
+from odoo.tests import Form, tagged, users, warmup
 
 from .plan_common import CrmPlusPlanCommon
 
@@ -112,6 +112,21 @@ class TestPlanGeneration(CrmPlusPlanCommon):
             )
         with self.assertRaises(UserError):
             deposit.write({"amount_done": 1.0})
+
+    def test_edit_plan_in_form(self):
+        order = self._order()
+        plan = order.plan_id
+        with Form(plan) as form:
+            with form.step_ids.edit(0) as deposit:
+                deposit.amount = 2500.0
+            with form.step_ids.edit(5) as acceptance:
+                acceptance.amount = 1500.0
+        self.assertEqual(self._steps(plan, "payment").mapped("amount"), [2500.0, 6000.0, 1500.0])
+        form = Form(plan)
+        with form.step_ids.edit(0) as deposit:
+            deposit.amount = 100.0
+        with self._raises(ValidationError, "add up to"):
+            form.save()
 
     def test_started_plan_frozen_and_not_deletable(self):
         order = self._order()
