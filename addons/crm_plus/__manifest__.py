@@ -35,6 +35,7 @@
         "views/crm_plus_plan_views.xml",
         "views/sale_order_plan_views.xml",
         "views/res_partner_plan_views.xml",
+        "wizard/crm_plus_plan_step_done_views.xml",
         "views/crm_plus_menus.xml",
     ],
     "demo": [

@@ -168,12 +168,23 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         install.user_id = self.team_leader
         with self._raises(UserError, "responsible"):
             install.with_user(self.salesman).action_done()
-        install.note = "<p>Installed, signed acceptance attached</p>"
-        install.with_user(self.team_leader).action_done()
+        action = install.with_user(self.team_leader).action_open_done_wizard()
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.team_leader)
+            .create({"name": "acceptance.pdf", "raw": b"%PDF-1.4 signed", "res_model": "crm_plus.plan.step.done"})
+        )
+        wizard = Form(self.env["crm_plus.plan.step.done"].with_user(self.team_leader).with_context(action["context"]))
+        wizard.note = "<p>Installed, signed acceptance attached</p>"
+        wizard = wizard.save()
+        wizard.attachment_ids = attachment
+        wizard.action_confirm()
         self.assertEqual(install.state, "done")
         self.assertEqual(install.date_done, fields.Date.today())
         self.assertFalse(install.activity_ids)
         self.assertIn("signed acceptance", install.message_ids[0].body)
+        self.assertEqual(install.message_ids[0].attachment_ids, attachment)
+        self.assertEqual(attachment.res_id, install.id)
         with self.assertRaises(UserError):
             self._steps(order.plan_id, "payment")[0].action_done()
 

@@ -1,0 +1,1 @@
+from . import crm_plus_plan_step_done
