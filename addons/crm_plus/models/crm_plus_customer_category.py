@@ -20,6 +20,11 @@ class CrmPlusCustomerCategory(models.Model):
         help="Attributes restricted to this category. Attributes without category apply to every customer.",
     )
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
+    crm_plus_plan_template_id = fields.Many2one(
+        "crm_plus.plan.template",
+        string="Execution Plan Template",
+        help="Plan of the orders of this category's customers, unless the customer has a template of its own.",
+    )
 
     _code_unique = models.Constraint("UNIQUE(code)", "The code of a customer category must be unique.")
 

@@ -86,11 +86,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         partner = self.partner_id
         template = partner.crm_plus_plan_template_id or partner.commercial_partner_id.crm_plus_plan_template_id
-        if not template and "crm_plus_category_id" in partner._fields:
-            # The customer category lives in the customers feature; it may not carry a template field.
-            category = partner.commercial_partner_id.crm_plus_category_id
-            if category and "crm_plus_plan_template_id" in category._fields:
-                template = category.crm_plus_plan_template_id
+        if not template:
+            template = partner.commercial_partner_id.crm_plus_category_id.crm_plus_plan_template_id
         if not template:
             template = self.payment_term_id.crm_plus_plan_template_id
         return template.filtered(

@@ -78,10 +78,16 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         self.assertEqual(order.plan_id.step_ids.mapped("kind"), ["payment"])
         self.assertEqual(order.plan_id.step_ids.amount, 1000.0)
 
-    def test_category_template_tolerated(self):
+    def test_category_template(self):
         order = self._order(partner=self.other_customer, confirm=False)
-        # no template anywhere and no category model on this branch: no error, no template
-        self.assertFalse(order._crm_plus_plan_template())
+        self.assertFalse(order._crm_plus_plan_template(), "no template on the customer, its category or the terms")
+        category = self.env["crm_plus.customer.category"].create({"name": "Key accounts", "code": "key"})
+        self.other_customer.crm_plus_category_id = category
+        category.crm_plus_plan_template_id = self.template
+        self.assertEqual(order._crm_plus_plan_template(), self.template)
+        own = self.template.copy({"name": "Own terms"})
+        self.other_customer.crm_plus_plan_template_id = own
+        self.assertEqual(order._crm_plus_plan_template(), own, "the customer's own template wins over its category's")
 
     def test_validations(self):
         order = self._order()
