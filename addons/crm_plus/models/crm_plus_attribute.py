@@ -289,7 +289,7 @@ class CrmPlusAttribute(models.Model):
         try:
             with cr.savepoint(flush=False):
                 cr.execute(SQL("SET LOCAL lock_timeout = %s", LOCK_TIMEOUT))
-                cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", SQL.identifier(table)))
+                cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", SQL.identifier(table)), log_exceptions=False)
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
                 self.env._(

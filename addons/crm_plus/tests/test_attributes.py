@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -339,6 +339,11 @@ class TestAttributes(AttributeCommon):
         selection = dict(self.Partner._fields["x_attr_tier"]._description_selection(self.env))
         self.assertEqual(selection["huge"], "Enormous")
         self.assertEqual(partner.x_attr_tier, "huge")
+        # a code change renames the stored values
+        self.a_sel.option_ids.filtered(lambda o: o.code == "huge").code = "xl"
+        partner.invalidate_recordset()
+        self.assertEqual(partner.x_attr_tier, "xl")
+        self.assertNotIn("huge", self.Partner._fields["x_attr_tier"].get_values(self.env))
 
     def test_delete_with_values_needs_confirmation(self):
         self._dirty()
@@ -500,3 +505,21 @@ class TestAttributeListQueries(AttributeCommon):
             result = Partner.web_search_read(domain_page, spec, limit=80)
         self.assertEqual(len(result["records"]), 80)
         self.assertLessEqual(queries_10, 20, "one query per relational column at most")
+
+
+@tagged("post_install", "-at_install")
+class TestAttributeLock(AttributeCommon):
+    """No attribute DDL in setUpClass here: this transaction holds no exclusive lock on res_partner."""
+
+    def test_busy_customers_give_a_clear_retry_error(self):
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            # never wait on this test's own locks: fail instead of hanging
+            other.execute("SET lock_timeout = '5s'")
+            other.execute("LOCK TABLE res_partner IN ACCESS SHARE MODE")  # a long report reading customers
+            with self.assertRaisesRegex(UserError, "retry"):
+                self._attribute("blocked", "integer")
+        finally:
+            other.rollback()
+            other.close()
+        self.assertNotIn("x_attr_blocked", self.Partner._fields)
