@@ -1,5 +1,5 @@
 # crm_plus — the two commands of the README, and the helpers behind them.
-.PHONY: setup run test test-addons test-repo bench lint clean-dbs
+.PHONY: setup run test test-addons test-repo bench lint clean-dbs readme i18n
 SHELL := /bin/bash
 
 setup:        ## virtualenv, Odoo and our Python deps (idempotent)
@@ -19,3 +19,9 @@ lint:
 
 clean-dbs:    ## drop leftover throwaway test databases
 	@bash tools/clean_dbs.sh
+
+readme:       ## regenerate addons/*/README.rst from readme/ fragments
+	@python3 tools/gen_readme.py
+
+i18n: setup   ## refresh .pot files and merge zh_CN.po (lists untranslated terms)
+	@bash tools/i18n.sh

@@ -8,22 +8,15 @@ the raw-SQL equivalent measured in the same run. Measurements that change data r
 """
 
 import argparse
-import os
 import random
-import sys
 import time
-from pathlib import Path
 
+from _common import registry as open_registry  # puts the Odoo sources on sys.path
 from psycopg2.extras import execute_values
 
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo/19.0"))
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ODOO_SRC))
-
-import odoo  # noqa: E402
-from odoo import Command, api  # noqa: E402
-from odoo.modules.registry import Registry  # noqa: E402
-from odoo.tools import SQL  # noqa: E402
+import odoo
+from odoo import Command, api
+from odoo.tools import SQL
 
 BENCH_PREFIX = "Bench customer"
 # 50 attributes: (kind, how many)
@@ -159,16 +152,7 @@ def main():
     parser.add_argument("--import-rows", type=int, default=10_000)
     args = parser.parse_args()
 
-    odoo.tools.config.parse_config(
-        [
-            f"--addons-path={ODOO_SRC / 'addons'},{REPO / 'addons'}",
-            f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
-            f"--db_port={os.environ.get('PGPORT', '5432')}",
-            f"--db_user={os.environ.get('ODOO_DB_USER', 'crm_plus')}",
-            "--log-level=warn",
-        ]
-    )
-    registry = Registry(args.db)
+    registry = open_registry(args.db)  # configured like the Makefile (PG* env, addons path)
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         build_partners(env, args.partners)
@@ -359,7 +343,7 @@ def main():
                 cr._obj,
                 f"INSERT INTO res_partner (name, crm_plus_category_id, {columns}, active, type, autopost_bills) "
                 "VALUES %s",
-                [tuple(r) + (True, "contact", "ask") for r in sql_rows],
+                [(*r, True, "contact", "ask") for r in sql_rows],
                 page_size=1000,
             )
             elapsed = time.perf_counter() - start

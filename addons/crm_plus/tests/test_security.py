@@ -6,8 +6,11 @@ from .common import CrmPlusCommon
 @tagged("post_install", "-at_install")
 class TestRoles(CrmPlusCommon):
     def _visible(self, user, xmlid):
+        """A menu shows when it and every ancestor are visible to the user."""
+        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
         menu = self.env.ref(xmlid)
-        return menu.id in self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        chain = menu | menu.parent_id | menu.parent_id.parent_id | menu.parent_id.parent_id.parent_id
+        return all(m.id in visible for m in chain)
 
     def test_role_hierarchy(self):
         self.assertTrue(self.crm_admin.has_group("sales_team.group_sale_manager"))

@@ -14,7 +14,11 @@ class TestOaMenus(TransactionCase):
         cls.employee = new_test_user(cls.env, login="plain_employee", groups="base.group_user")
 
     def _visible(self, user, xmlid):
-        return self.env.ref(xmlid).id in self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        """A menu shows when it and every ancestor are visible to the user."""
+        visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+        menu = self.env.ref(xmlid)
+        chain = menu | menu.parent_id | menu.parent_id.parent_id | menu.parent_id.parent_id.parent_id
+        return all(m.id in visible for m in chain)
 
     def test_oa_app_for_oa_users(self):
         self.assertTrue(self._visible(self.oa_user, "crm_plus_oa_bridge.crm_plus_oa_bridge_menu_to_approve"))
