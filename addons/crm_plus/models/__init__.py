@@ -1,6 +1,8 @@
-from . import crm_plus_attribute
-from . import crm_plus_attribute_option
-from . import crm_plus_customer_category
-from . import ir_fields_converter
-from . import ir_model_fields
-from . import res_partner
+from . import (
+    crm_plus_attribute,
+    crm_plus_attribute_option,
+    crm_plus_customer_category,
+    ir_fields_converter,
+    ir_model_fields,
+    res_partner,
+)

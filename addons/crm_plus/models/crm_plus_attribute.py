@@ -135,6 +135,13 @@ class CrmPlusAttribute(models.Model):
 
     @api.constrains("code")
     def _check_code(self):
+        duplicates = self.search_count(
+            [("code", "in", self.mapped("code")), ("id", "not in", self.ids), ("active", "in", (True, False))]
+        )
+        if duplicates:
+            raise ValidationError(
+                self.env._("An attribute with the code “%(code)s” already exists.", code=", ".join(self.mapped("code")))
+            )
         for attribute in self:
             if not CODE_RE.fullmatch(attribute.code or "") or len(attribute.code) > CODE_MAX_LENGTH:
                 raise ValidationError(
@@ -352,7 +359,7 @@ class CrmPlusAttribute(models.Model):
             existing = {s.value: s for s in selections}
             options = attribute.option_ids.filtered(lambda o: o.id not in removed)
             wanted = {o.code: o for o in options}
-            selections.filtered(lambda s: s.value not in wanted).unlink()
+            selections.filtered(lambda s, wanted=wanted: s.value not in wanted).unlink()
             for code, option in wanted.items():
                 selection = existing.get(code)
                 if not selection:

@@ -1,2 +1,1 @@
-from . import test_security
-from . import test_attributes
+from . import test_attributes, test_security
