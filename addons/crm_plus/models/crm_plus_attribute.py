@@ -135,13 +135,6 @@ class CrmPlusAttribute(models.Model):
 
     @api.constrains("code")
     def _check_code(self):
-        duplicates = self.search_count(
-            [("code", "in", self.mapped("code")), ("id", "not in", self.ids), ("active", "in", (True, False))]
-        )
-        if duplicates:
-            raise ValidationError(
-                self.env._("An attribute with the code “%(code)s” already exists.", code=", ".join(self.mapped("code")))
-            )
         for attribute in self:
             if not CODE_RE.fullmatch(attribute.code or "") or len(attribute.code) > CODE_MAX_LENGTH:
                 raise ValidationError(
@@ -156,8 +149,18 @@ class CrmPlusAttribute(models.Model):
     # ------------------------------------------------------------------
     # CRUD: the generated field follows the definition
     # ------------------------------------------------------------------
+    def _check_code_available(self, codes):
+        """A readable error before the database's unique constraint fires (archived attributes count)."""
+        taken = self.with_context(active_test=False).search([("code", "in", codes), ("id", "not in", self.ids)])
+        duplicated = {code for code in codes if codes.count(code) > 1} | set(taken.mapped("code"))
+        if duplicated:
+            raise ValidationError(
+                self.env._("An attribute with the code “%(code)s” already exists.", code=", ".join(sorted(duplicated)))
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_code_available([vals["code"] for vals in vals_list if vals.get("code")])
         attributes = super().create(vals_list)
         for attribute in attributes:
             attribute._create_field()
@@ -166,6 +169,8 @@ class CrmPlusAttribute(models.Model):
         return attributes
 
     def write(self, vals):
+        if vals.get("code"):
+            self._check_code_available([vals["code"]] * len(self))
         if "code" in vals or "value_type" in vals:
             for attribute in self:
                 attribute._check_structure_change(vals)
