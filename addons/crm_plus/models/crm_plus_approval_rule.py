@@ -1,0 +1,170 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare
+
+
+class CrmPlusApprovalRule(models.Model):
+    """A condition that holds an order back until an approver agrees.
+
+    Each ``rule_type`` is evaluated by ``_evaluate_<rule_type>(orders)`` on one
+    rule, returning ``{order_id: message}`` for the orders it holds back, with
+    the figures in the message. Add a type with ``selection_add`` and its
+    ``_evaluate_`` method; evaluators read the orders as a batch (constant
+    number of queries whatever the number of lines).
+    """
+
+    _name = "crm_plus.approval.rule"
+    _description = "Order Approval Rule"
+    _order = "company_id, sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    rule_type = fields.Selection(
+        [
+            ("amount", "Order amount above a threshold"),
+            ("discount", "Line discount above the salesperson's limit"),
+            ("margin", "Margin below a floor"),
+            ("credit", "Customer over credit limit"),
+            ("payment_term", "Payment terms not allowed"),
+        ],
+        required=True,
+        default="amount",
+    )
+    amount_threshold = fields.Monetary(currency_field="currency_id", help="Untaxed total above which approval is needed.")
+    margin_floor = fields.Float(string="Margin Floor (%)", help="Orders with a margin below this percentage need approval.")
+    payment_term_ids = fields.Many2many(
+        "account.payment.term", string="Allowed Payment Terms", check_company=True,
+        help="Orders with other payment terms need approval. Orders without terms (immediate payment) pass.",
+    )
+    note = fields.Text()
+
+    _margin_floor_range = models.Constraint(
+        "CHECK(margin_floor >= -100 AND margin_floor <= 100)", "The margin floor is a percentage between -100 and 100."
+    )
+
+    @api.constrains("rule_type", "amount_threshold")
+    def _check_amount_threshold(self):
+        for rule in self:
+            if rule.rule_type == "amount" and rule.amount_threshold <= 0:
+                raise ValidationError(self.env._("Rule %(rule)s needs a positive amount threshold.", rule=rule.name))
+
+    # ------------------------------------------------------------ evaluation
+    @api.model
+    def _crm_plus_evaluate(self, orders):
+        """Return ``{order_id: [(rule, message), ...]}`` for the orders some active rule holds back."""
+        result = {}
+        if not orders:
+            return result
+        # sudo: rules are evaluated for any user confirming (salesperson, portal
+        # customer, payment); they read costs, credit and HR limits on their behalf.
+        orders = orders.sudo()
+        rules = self.sudo().search([("company_id", "in", orders.company_id.ids)])
+        for rule in rules:
+            company_orders = orders.filtered(lambda o, rule=rule: o.company_id == rule.company_id)
+            if not company_orders:
+                continue
+            for order_id, message in getattr(rule, f"_evaluate_{rule.rule_type}")(company_orders).items():
+                result.setdefault(order_id, []).append((rule.with_env(self.env), message))
+        return result
+
+    def _order_amount_company(self, order):
+        """Untaxed amount in the company currency."""
+        return order.currency_id._convert(
+            order.amount_untaxed, order.company_id.currency_id, order.company_id, order.date_order or fields.Date.today()
+        )
+
+    def _evaluate_amount(self, orders):
+        self.ensure_one()
+        result = {}
+        for order in orders:
+            amount = self._order_amount_company(order)
+            if self.currency_id.compare_amounts(amount, self.amount_threshold) > 0:
+                result[order.id] = self.env._(
+                    "%(rule)s: untaxed amount %(amount)s is above %(threshold)s.",
+                    rule=self.name,
+                    amount=self.currency_id.format(amount),
+                    threshold=self.currency_id.format(self.amount_threshold),
+                )
+        return result
+
+    def _evaluate_discount(self, orders):
+        self.ensure_one()
+        limits = self.env["hr.employee"]._crm_plus_max_discounts(orders.user_id, orders.company_id)
+        result = {}
+        for order in orders:
+            limit = limits[order.user_id.id, order.company_id.id]
+            over = [
+                line
+                for line in order.order_line
+                if not line.display_type and float_compare(line.discount, limit, precision_digits=2) > 0
+            ]
+            if over:
+                worst = max(over, key=lambda line: line.discount)
+                result[order.id] = self.env._(
+                    "%(rule)s: %(count)s line(s) discounted above the %(limit)s%% limit of %(user)s "
+                    "(highest %(discount)s%% on %(product)s).",
+                    rule=self.name,
+                    count=len(over),
+                    limit=round(limit, 2),
+                    user=order.user_id.name or self.env._("no salesperson"),
+                    discount=round(worst.discount, 2),
+                    product=worst.product_id.display_name,
+                )
+        return result
+
+    def _evaluate_margin(self, orders):
+        self.ensure_one()
+        result = {}
+        for order in orders:
+            if not order.amount_untaxed:
+                continue
+            margin = order.margin_percent * 100
+            if float_compare(margin, self.margin_floor, precision_digits=2) < 0:
+                result[order.id] = self.env._(
+                    "%(rule)s: margin %(margin)s%% is below the %(floor)s%% floor.",
+                    rule=self.name,
+                    margin=round(margin, 2),
+                    floor=round(self.margin_floor, 2),
+                )
+        return result
+
+    def _evaluate_credit(self, orders):
+        self.ensure_one()
+        result = {}
+        company = self.company_id
+        partners = orders.partner_id.commercial_partner_id.with_company(company)
+        for order in orders:
+            partner = partners.browse(order.partner_id.commercial_partner_id.id)
+            limit = partner.credit_limit
+            if not limit:
+                continue
+            exposure = partner.credit + self._order_amount_company(order)
+            if company.currency_id.compare_amounts(exposure, limit) > 0:
+                result[order.id] = self.env._(
+                    "%(rule)s: receivable %(credit)s + this order = %(exposure)s, above the credit limit %(limit)s.",
+                    rule=self.name,
+                    credit=company.currency_id.format(partner.credit),
+                    exposure=company.currency_id.format(exposure),
+                    limit=company.currency_id.format(limit),
+                )
+        return result
+
+    def _evaluate_payment_term(self, orders):
+        self.ensure_one()
+        result = {}
+        for order in orders:
+            term = order.payment_term_id
+            if term and term not in self.payment_term_ids:
+                result[order.id] = self.env._(
+                    "%(rule)s: payment terms %(term)s are not among the allowed ones (%(allowed)s).",
+                    rule=self.name,
+                    term=term.name,
+                    allowed=", ".join(self.payment_term_ids.mapped("name")) or self.env._("immediate payment only"),
+                )
+        return result

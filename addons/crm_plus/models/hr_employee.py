@@ -1,0 +1,47 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
+
+    max_discount_override = fields.Boolean(
+        string="Own Discount Limit", groups="hr.group_hr_user", help="Use the limit below instead of the job's."
+    )
+    max_discount = fields.Float(
+        string="Maximum Discount (%)",
+        groups="hr.group_hr_user",
+        help="Highest line discount this employee may give without approval (when 'Own Discount Limit' is set).",
+    )
+
+    _max_discount_range = models.Constraint(
+        "CHECK(max_discount >= 0 AND max_discount <= 100)", "A maximum discount is a percentage between 0 and 100."
+    )
+
+    @api.model
+    def _crm_plus_max_discounts(self, users, companies):
+        """Discount limits as ``{(user_id, company_id): percent}`` for every pair.
+
+        The employee's own limit if set, else the job position's (if not 0),
+        else the company default (also for users without an employee).
+        One query for the employees, whatever the number of users.
+        """
+        # sudo: limits are HR data read on behalf of the approval rules
+        employees = self.sudo().with_context(active_test=False).search(
+            [("user_id", "in", users.ids), ("company_id", "in", companies.ids)]
+        )
+        by_pair = {(e.user_id.id, e.company_id.id): e for e in employees}
+        limits = {}
+        for company in companies:
+            default = company.sudo().crm_plus_default_max_discount
+            limits[False, company.id] = default
+            for user in users:
+                employee = by_pair.get((user.id, company.id))
+                if employee and employee.max_discount_override:
+                    limits[user.id, company.id] = employee.max_discount
+                elif employee and employee.job_id.max_discount:
+                    limits[user.id, company.id] = employee.job_id.max_discount
+                else:
+                    limits[user.id, company.id] = default
+        return limits

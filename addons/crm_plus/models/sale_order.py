@@ -1,0 +1,457 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Quotation rounds and approval before an order takes effect.
+
+The approval seam (overridden by crm_plus_oa_bridge, keep it small):
+
+* ``_crm_plus_approvers()``          -> res.users allowed to decide on one order
+* ``_crm_plus_request_approval(reasons)`` -> put orders on hold, notify approvers
+* ``_crm_plus_approval_done()``     -> approval granted: mark approved, confirm
+* ``_crm_plus_approval_refused(reason)`` -> approval refused: back to draft
+
+Every transition of ``approval_state`` and every confirmation goes through
+``_crm_plus_gate()``, a context marker that cannot travel over RPC (its value
+is a Python object, RPC contexts only carry JSON values).
+"""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
+
+APPROVAL_STATES = [
+    ("none", "Not required"),
+    ("pending", "Waiting for approval"),
+    ("approved", "Approved"),
+    ("rejected", "Rejected"),
+]
+ROUND_STATES = [
+    ("current", "Current"),
+    ("superseded", "Superseded"),
+    ("accepted", "Accepted"),
+    ("lost", "Lost"),
+]
+# Line fields whose change invalidates an approval (figures the rules look at).
+APPROVAL_LINE_FIELDS = frozenset({"product_id", "product_uom_qty", "price_unit", "discount", "product_uom_id"})
+# Order fields locked on superseded/lost rounds and covered by an approval.
+ROUND_LOCKED_FIELDS = frozenset(
+    {
+        "order_line",
+        "partner_id",
+        "partner_invoice_id",
+        "partner_shipping_id",
+        "pricelist_id",
+        "payment_term_id",
+        "validity_date",
+        "fiscal_position_id",
+        "currency_id",
+    }
+)
+APPROVAL_ORDER_FIELDS = frozenset({"order_line", "partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id"})
+
+
+class _ApprovalGate:
+    """Marker put in the context by crm_plus code paths only.
+
+    A JSON-RPC / XML-RPC caller can only send JSON values in its context, so it
+    can never produce an instance of this class: the guarded writes below stay
+    closed to it, whatever context keys it sends.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "<crm_plus approval gate>"
+
+
+_GATE = _ApprovalGate()
+_GATE_KEY = "crm_plus_approval_gate"
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # rounds
+    round_number = fields.Integer(default=1, copy=False, readonly=True, index=True)
+    previous_round_id = fields.Many2one(
+        "sale.order", copy=False, readonly=True, index="btree_not_null", check_company=True
+    )
+    round_root_id = fields.Many2one(
+        "sale.order",
+        string="First Round",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="First round of the negotiation; empty on the first round itself.",
+    )
+    round_state = fields.Selection(ROUND_STATES, default="current", copy=False, readonly=True, tracking=True)
+    round_lost_reason = fields.Text(copy=False, readonly=True)
+    round_count = fields.Integer(compute="_compute_round_count")
+    # approval
+    approval_state = fields.Selection(
+        APPROVAL_STATES, default="none", copy=False, readonly=True, required=True, tracking=True, index=True
+    )
+    approval_reason = fields.Text(
+        string="Approval Reasons", copy=False, readonly=True, help="Rules the order triggers, with their figures."
+    )
+    approval_rule_ids = fields.Many2many(
+        "crm_plus.approval.rule", string="Triggered Rules", copy=False, readonly=True
+    )
+    approval_user_ids = fields.Many2many(
+        "res.users",
+        "crm_plus_sale_order_approver_rel",
+        "order_id",
+        "user_id",
+        string="Approvers",
+        copy=False,
+        readonly=True,
+    )
+    approval_requested_by_id = fields.Many2one("res.users", copy=False, readonly=True)
+    approval_entry_ids = fields.One2many("crm_plus.approval.entry", "order_id", string="Approval History")
+    crm_plus_can_approve = fields.Boolean(compute="_compute_crm_plus_can_approve")
+
+    def _compute_round_count(self):
+        # round rows point to their first round: one grouped query for the batch
+        roots = [o.round_root_id.id or o.id for o in self]
+        groups = self.env["sale.order"]._read_group(
+            [("round_root_id", "in", [r for r in roots if isinstance(r, int)])], ["round_root_id"], ["__count"]
+        )
+        counts = {root.id: count for root, count in groups}
+        for order in self:
+            root = order.round_root_id.id or order.id
+            order.round_count = counts.get(root, 0) + 1
+
+    @api.depends("approval_state", "approval_user_ids")
+    @api.depends_context("uid")
+    def _compute_crm_plus_can_approve(self):
+        for order in self:
+            order.crm_plus_can_approve = order.approval_state == "pending" and self.env.user in order.approval_user_ids
+
+    # ------------------------------------------------------------------ gate
+    def _crm_plus_gate(self):
+        """Return ``self`` allowed to change guarded fields (approval, confirmation)."""
+        return self.with_context(**{_GATE_KEY: _GATE})
+
+    def _crm_plus_gate_open(self):
+        return self.env.context.get(_GATE_KEY) is _GATE
+
+    # ------------------------------------------------------------------ CRUD
+    def write(self, vals):
+        gate_open = self._crm_plus_gate_open()
+        if not gate_open:
+            self._crm_plus_check_guarded_write(vals)
+        reset = self.browse()
+        if not gate_open and APPROVAL_ORDER_FIELDS.intersection(vals):
+            reset = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
+        res = super().write(vals)
+        if reset:
+            reset._crm_plus_reset_approval()
+        return res
+
+    def _crm_plus_check_guarded_write(self, vals):
+        """Refuse what must go through our methods: approval fields, confirmation, locked rounds."""
+        guarded = {"approval_state", "approval_user_ids", "approval_reason", "approval_rule_ids", "round_state"}
+        if guarded.intersection(vals):
+            raise AccessError(self.env._("Approval and round states only change through their actions."))
+        if "state" in vals:
+            new_state = vals["state"]
+            if new_state == "sale" and any(o.state != "sale" for o in self):
+                raise AccessError(self.env._("Confirm the order with its button: it may need an approval first."))
+            if any(o.state == "sale" and new_state not in ("sale", "cancel") for o in self):
+                raise AccessError(self.env._("A confirmed order cannot be set back to quotation this way."))
+        if ROUND_LOCKED_FIELDS.intersection(vals) and any(o.round_state in ("superseded", "lost") for o in self):
+            raise UserError(self.env._("This round is closed: make changes in the current round."))
+
+    # --------------------------------------------------------------- rounds
+    def _crm_plus_round_siblings(self):
+        """All rounds of the negotiations of ``self`` (including self)."""
+        roots = self.mapped(lambda o: o.round_root_id or o)
+        return self.search(Domain("id", "in", roots.ids) | Domain("round_root_id", "in", roots.ids))
+
+    def action_new_round(self):
+        """Create round N+1 from a draft/sent quotation; this round becomes superseded."""
+        self.ensure_one()
+        if self.state not in ("draft", "sent") or self.round_state not in ("current", "accepted"):
+            raise UserError(self.env._("Only an open quotation can get a new round."))
+        root = self.round_root_id or self
+        siblings = self._crm_plus_round_siblings()
+        number = max(siblings.mapped("round_number")) + 1
+        base_name = root.name
+        new = self.copy(
+            {
+                "name": f"{base_name}-R{number}",
+                "date_order": fields.Datetime.now(),
+                "origin": self.origin,
+                "opportunity_id": self.opportunity_id.id,
+            }
+        )
+        new._crm_plus_gate().write(
+            {"round_number": number, "previous_round_id": self.id, "round_root_id": root.id}
+        )
+        (siblings - new).filtered(lambda o: o.round_state in ("current", "accepted"))._crm_plus_gate().write(
+            {"round_state": "superseded"}
+        )
+        self.message_post(
+            body=self.env._("Superseded by round %(round)s.", round=new._get_html_link()),
+        )
+        new.message_post(body=self.env._("Round %(number)s, revised from %(previous)s.", number=number, previous=self._get_html_link()))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": new.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_view_rounds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_plus.sale_order_action_rounds")
+        action["domain"] = [("id", "in", self._crm_plus_round_siblings().ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_compare_rounds(self):
+        self.ensure_one()
+        siblings = self._crm_plus_round_siblings().sorted("round_number")
+        other = self.previous_round_id or (siblings - self)[-1:] or self
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Compare Rounds"),
+            "res_model": "sale.order.round.compare",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_a_id": other.id, "default_order_b_id": self.id},
+        }
+
+    def action_accept_round(self):
+        """Open the wizard that accepts this round and closes the other ones as lost."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Accept Round"),
+            "res_model": "sale.order.round.accept",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    def _crm_plus_accept_round(self, lost_reason=False):
+        """Make ``self`` the accepted round; other rounds of the deal close as lost (cancelled)."""
+        self.ensure_one()
+        if self.round_state == "lost" or self.state not in ("draft", "sent"):
+            raise UserError(self.env._("Only an open round can be accepted."))
+        others = self._crm_plus_round_siblings() - self
+        reason = lost_reason or self.env._("Round %(name)s was accepted.", name=self.name)
+        self._crm_plus_gate().write({"round_state": "accepted"})
+        others = others.filtered(lambda o: o.round_state != "lost")
+        if others:
+            others._crm_plus_gate().write({"round_state": "lost", "round_lost_reason": reason})
+            others.filtered(lambda o: o.state in ("draft", "sent"))._action_cancel()
+            for other in others:
+                other.message_post(body=self.env._("Lost: %(reason)s", reason=reason))
+
+    # ------------------------------------------------------------- approval
+    def action_confirm(self):
+        """Confirm, unless an approval rule holds the order back (then request approval).
+
+        Every confirmation path (button, RPC, portal signature, online payment)
+        ends here, so none of them can skip the rules.
+        """
+        if self._crm_plus_gate_open():
+            return super().action_confirm()
+        for order in self:
+            if order.round_state in ("superseded", "lost"):
+                raise UserError(
+                    self.env._("Round %(name)s is closed; confirm the current round instead.", name=order.name)
+                )
+            if order.approval_state == "pending":
+                raise UserError(self.env._("Order %(name)s is waiting for approval.", name=order.name))
+        to_check = self.filtered(lambda o: o.approval_state != "approved" and o.state in ("draft", "sent"))
+        reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(to_check)
+        held = to_check.filtered(lambda o: reasons.get(o.id))
+        for order in self - held:
+            if order.round_state == "current" and order.round_count > 1:
+                order._crm_plus_accept_round()
+        for order in held:
+            order._crm_plus_request_approval(reasons[order.id])
+        cleared = self - held
+        cleared.filtered(lambda o: o.approval_state == "rejected")._crm_plus_gate().write({"approval_state": "none"})
+        if cleared:
+            return super(SaleOrder, cleared._crm_plus_gate()).action_confirm()
+        return True
+
+    def _action_confirm(self):
+        # Defence in depth: whatever calls it, an order on hold never takes effect.
+        if any(o.approval_state == "pending" for o in self):
+            raise UserError(self.env._("An order waiting for approval cannot be confirmed."))
+        # the gate marker stays within our confirmation step, not the documents it creates
+        context = {key: value for key, value in self.env.context.items() if key != _GATE_KEY}
+        return super(SaleOrder, self.with_context(context))._action_confirm()
+
+    def _crm_plus_approvers(self):
+        """SEAM. Users allowed to approve this order (never its salesperson or requester).
+
+        Default: the manager of the salesperson's department (hr), else the
+        sales managers and order approvers of the order's company.
+        """
+        self.ensure_one()
+        # sudo: employees and groups are HR/admin data; we only read who manages whom.
+        order = self.sudo()
+        excluded = order.user_id | order.approval_requested_by_id
+        employee = order.user_id.employee_ids.filtered(lambda e: e.company_id == order.company_id)[:1]
+        managers = employee.department_id.manager_id.user_id - excluded
+        if managers:
+            return managers.with_env(self.env)
+        groups = self.env.ref("sales_team.group_sale_manager") | self.env.ref("crm_plus.crm_plus_group_approver")
+        users = groups.sudo().all_user_ids.filtered(
+            lambda u: u.active and not u.share and order.company_id in u.company_ids and u.id != 1
+        )
+        return (users - excluded).with_env(self.env)
+
+    def _crm_plus_request_approval(self, reasons):
+        """SEAM. Put this order on hold with ``reasons`` [(rule, message), ...] and notify approvers."""
+        self.ensure_one()
+        rules = self.env["crm_plus.approval.rule"].union(*[rule for rule, _msg in reasons])
+        text = "\n".join(msg for _rule, msg in reasons)
+        self._crm_plus_gate().write(
+            {
+                "approval_state": "pending",
+                "approval_reason": text,
+                "approval_rule_ids": [fields.Command.set(rules.ids)],
+                "approval_requested_by_id": self.env.uid,
+            }
+        )
+        approvers = self._crm_plus_approvers()
+        self._crm_plus_gate().write({"approval_user_ids": [fields.Command.set(approvers.ids)]})
+        self._crm_plus_log_approval("requested", text, rules)
+        for user in approvers:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Approve order %(name)s", name=self.name),
+                note=text,
+                user_id=user.id,
+            )
+        if not approvers:
+            self.message_post(body=self.env._("No approver found for this order: ask a sales manager."))
+
+    def _crm_plus_check_approver(self):
+        for order in self:
+            if order.approval_state != "pending":
+                raise UserError(self.env._("Order %(name)s is not waiting for approval.", name=order.name))
+            if self.env.user not in order._crm_plus_approvers():
+                raise AccessError(self.env._("You are not an approver of order %(name)s.", name=order.name))
+
+    def _crm_plus_lock_pending(self):
+        """Lock the rows and re-check: of two approvers acting at once, only one goes through."""
+        locked = self.try_lock_for_update()
+        if locked != self:
+            raise UserError(self.env._("Another user is deciding on this order right now."))
+        self.invalidate_recordset(["approval_state"])
+        if any(o.approval_state != "pending" for o in self):
+            raise UserError(self.env._("This order has already been decided."))
+
+    def action_approve(self):
+        self._crm_plus_check_approver()
+        self._crm_plus_lock_pending()
+        for order in self:
+            order._crm_plus_approval_done()
+        return True
+
+    def action_reject(self):
+        """Open the wizard asking for the reason of the rejection."""
+        self._crm_plus_check_approver()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Order"),
+            "res_model": "sale.order.approval.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_ids": self.ids},
+        }
+
+    def _crm_plus_reject(self, reason):
+        """Checked entry point of the rejection wizard."""
+        self._crm_plus_check_approver()
+        self._crm_plus_lock_pending()
+        for order in self:
+            order._crm_plus_approval_refused(reason)
+        return True
+
+    def _crm_plus_approval_done(self):
+        """SEAM. Approval granted (caller checked the approver): mark approved and confirm for real."""
+        self.ensure_one()
+        self._crm_plus_log_approval("approved", False, self.approval_rule_ids)
+        self._crm_plus_close_activities()
+        # sudo: the approver may not have write access to the salesperson's order;
+        # the caller checked that he is one of the order's approvers.
+        order = self.sudo()._crm_plus_gate()
+        order.write({"approval_state": "approved"})
+        order.action_confirm()
+
+    def _crm_plus_approval_refused(self, reason):
+        """SEAM. Approval refused (caller checked the approver): back to draft for a new round."""
+        self.ensure_one()
+        self._crm_plus_log_approval("rejected", reason, self.approval_rule_ids)
+        self._crm_plus_close_activities()
+        # sudo: see _crm_plus_approval_done
+        self.sudo()._crm_plus_gate().write({"approval_state": "rejected", "state": "draft"})
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=self.env._("Order %(name)s rejected", name=self.name),
+            note=reason,
+            user_id=self.user_id.id or self.env.uid,
+        )
+
+    def _crm_plus_reset_approval(self):
+        """Figures changed: a pending or granted approval no longer holds."""
+        self = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
+        for order in self:
+            order._crm_plus_log_approval("reset", self.env._("Order changed after the approval request."), order.approval_rule_ids)
+            order._crm_plus_close_activities()
+        self._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [fields.Command.clear()]})
+
+    def _crm_plus_on_lines_changed(self):
+        """Called by sale.order.line when figures the rules look at change."""
+        self._crm_plus_check_round_open()
+        to_reset = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
+        if to_reset:
+            to_reset._crm_plus_reset_approval()
+        confirmed = self.filtered(lambda o: o.state == "sale")
+        if confirmed:
+            reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(confirmed)
+            held = confirmed.filtered(lambda o: reasons.get(o.id))
+            if held:
+                raise UserError(
+                    self.env._(
+                        "This change needs an approval (%(reasons)s): cancel the order and confirm it again.",
+                        reasons="; ".join(msg for _r, msg in reasons[held[0].id]),
+                    )
+                )
+
+    def _crm_plus_check_round_open(self):
+        if any(o.round_state in ("superseded", "lost") for o in self):
+            raise UserError(self.env._("This round is closed: make changes in the current round."))
+
+    def _crm_plus_close_activities(self):
+        # sudo: approvers close the to-dos of the approval request, which they may not own
+        self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
+
+    def _crm_plus_log_approval(self, decision, comment, rules):
+        self.ensure_one()
+        self.env["crm_plus.approval.entry"].sudo().create(
+            {
+                "order_id": self.id,
+                "user_id": self.env.uid,
+                "decision": decision,
+                "comment": comment or False,
+                "rule_ids": [fields.Command.set(rules.ids)],
+                "reason": self.approval_reason,
+            }
+        )
+        labels = dict(self.env["crm_plus.approval.entry"]._fields["decision"]._description_selection(self.env))
+        body = Markup("<b>%s</b>") % labels[decision]
+        if comment:
+            body += Markup("<br/>") + comment
+        # sudo: an approver without write access on the order still signs the history
+        self.sudo().message_post(body=body)
