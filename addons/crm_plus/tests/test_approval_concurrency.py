@@ -14,15 +14,15 @@ class TestApprovalConcurrency(TransactionCase):
     """Two approvers at the same moment: exactly one transition.
 
     Runs on committed data in its own cursors (a row lock is only visible
-    between transactions), inside a company of its own so that nothing it
-    creates can influence other tests, and removes it all afterwards.
+    between transactions) and removes it all afterwards, before any other
+    test runs (tests run one after the other in one process).
     """
 
     def _setup_committed(self):
         tag = uuid.uuid4().hex[:8]
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
-            company = env["res.company"].create({"name": f"Concurrency {tag}"})
+            company = env.ref("base.main_company")
             ctx_env = env(context=dict(env.context, allowed_company_ids=[company.id]))
             users = [
                 new_test_user(
@@ -35,8 +35,8 @@ class TestApprovalConcurrency(TransactionCase):
                     ("appr2", "sales_team.group_sale_manager"),
                 )
             ]
-            env["crm_plus.approval.rule"].create(
-                {"name": "Any order", "rule_type": "amount", "amount_threshold": 1.0, "company_id": company.id}
+            rule = env["crm_plus.approval.rule"].create(
+                {"name": f"Any order {tag}", "rule_type": "amount", "amount_threshold": 1.0, "company_id": company.id}
             )
             partner = env["res.partner"].create({"name": f"Concurrency customer {tag}", "company_id": company.id})
             product = env["product.product"].create(
@@ -59,6 +59,7 @@ class TestApprovalConcurrency(TransactionCase):
             self.assertEqual(order.approval_state, "pending")
             ids = {
                 "company": company.id,
+                "rule": rule.id,
                 "users": [u.id for u in users],
                 "partners": partner.id,
                 "product": product.id,
@@ -76,14 +77,12 @@ class TestApprovalConcurrency(TransactionCase):
             if order.state == "sale":
                 order._action_cancel()
             order.unlink()
-            env["crm_plus.approval.rule"].search([("company_id", "=", ids["company"])]).unlink()
+            env["crm_plus.approval.rule"].browse(ids["rule"]).unlink()
             env["product.product"].browse(ids["product"]).product_tmpl_id.unlink()
             users = env["res.users"].browse(ids["users"])
             partners = users.partner_id | env["res.partner"].browse(ids["partners"])
             users.unlink()
             partners.unlink()
-            company = env["res.company"].browse(ids["company"])
-            company.active = False
 
     def _env(self, cr, uid, company_id):
         return api.Environment(cr, uid, {"allowed_company_ids": [company_id]})
