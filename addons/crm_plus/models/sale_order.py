@@ -151,7 +151,18 @@ class SaleOrder(models.Model):
 
     def _crm_plus_check_guarded_write(self, vals):
         """Refuse what must go through our methods: approval fields, confirmation, locked rounds."""
-        guarded = {"approval_state", "approval_user_ids", "approval_reason", "approval_rule_ids", "round_state"}
+        guarded = {
+            "approval_state",
+            "approval_user_ids",
+            "approval_reason",
+            "approval_rule_ids",
+            "approval_requested_by_id",
+            "round_state",
+            "round_number",
+            "round_root_id",
+            "previous_round_id",
+            "round_lost_reason",
+        }
         if guarded.intersection(vals):
             raise AccessError(self.env._("Approval and round states only change through their actions."))
         if "state" in vals:
@@ -174,6 +185,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.state not in ("draft", "sent") or self.round_state not in ("current", "accepted"):
             raise UserError(self.env._("Only an open quotation can get a new round."))
+        # a pending request is withdrawn: the new round replaces what was asked for
+        self._crm_plus_reset_approval()
         root = self.round_root_id or self
         siblings = self._crm_plus_round_siblings()
         number = max(siblings.mapped("round_number")) + 1
@@ -259,6 +272,7 @@ class SaleOrder(models.Model):
         ends here, so none of them can skip the rules.
         """
         if self._crm_plus_gate_open():
+            self._crm_plus_close_other_rounds()
             return super().action_confirm()
         for order in self:
             if order.round_state in ("superseded", "lost"):
@@ -270,16 +284,20 @@ class SaleOrder(models.Model):
         to_check = self.filtered(lambda o: o.approval_state != "approved" and o.state in ("draft", "sent"))
         reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(to_check)
         held = to_check.filtered(lambda o: reasons.get(o.id))
-        for order in self - held:
-            if order.round_state == "current" and order.round_count > 1:
-                order._crm_plus_accept_round()
         for order in held:
             order._crm_plus_request_approval(reasons[order.id])
         cleared = self - held
         cleared.filtered(lambda o: o.approval_state == "rejected")._crm_plus_gate().write({"approval_state": "none"})
         if cleared:
+            cleared._crm_plus_close_other_rounds()
             return super(SaleOrder, cleared._crm_plus_gate()).action_confirm()
         return True
+
+    def _crm_plus_close_other_rounds(self):
+        """Confirming the current round of a negotiation accepts it; the other rounds are lost."""
+        for order in self:
+            if order.round_state == "current" and order.round_count > 1:
+                order._crm_plus_accept_round()
 
     def _action_confirm(self):
         # Defence in depth: whatever calls it, an order on hold never takes effect.

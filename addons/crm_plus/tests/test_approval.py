@@ -90,6 +90,23 @@ class TestApprovalFlow(ApprovalCommon):
         order.with_user(self.salesman).action_confirm()
         self.assertEqual((order.state, order.approval_state), ("draft", "pending"))
 
+    def test_rounds_and_approval(self):
+        order = self._make_order(lines=2, price=600.0)
+        round2 = self.env["sale.order"].browse(order.with_user(self.salesman).action_new_round()["res_id"])
+        round2.with_user(self.salesman).action_confirm()
+        self.assertEqual(round2.approval_state, "pending")
+        self.assertEqual(order.round_state, "superseded", "nothing is lost before the order takes effect")
+        # a new round withdraws the pending request of the previous one
+        round3 = self.env["sale.order"].browse(round2.with_user(self.salesman).action_new_round()["res_id"])
+        self.assertEqual(round2.approval_state, "none")
+        with self.assertRaises(UserError):
+            round2.with_user(self.approver).action_approve()
+        round3.with_user(self.salesman).action_confirm()
+        round3.with_user(self.approver).action_approve()
+        self.assertEqual((round3.state, round3.round_state), ("sale", "accepted"))
+        self.assertEqual(set((order | round2).mapped("round_state")), {"lost"})
+        self.assertEqual(set((order | round2).mapped("state")), {"cancel"})
+
     def test_approver_cannot_approve_own_order(self):
         order = self._make_order(user=self.approver, lines=2, price=600.0)
         order.with_user(self.approver).action_confirm()
@@ -220,6 +237,8 @@ class TestApprovalBypass(ApprovalCommon):
             {"state": "sale"},
             {"round_state": "accepted"},
             {"approval_user_ids": [Command.set(self.salesman.ids)]},
+            {"approval_requested_by_id": self.sales_manager.id},
+            {"round_number": 7},
         ):
             with self.subTest(vals=vals), self.assertRaises(AccessError):
                 as_rpc.write(vals)
