@@ -48,7 +48,9 @@ ROUND_LOCKED_FIELDS = frozenset(
         "currency_id",
     }
 )
-APPROVAL_ORDER_FIELDS = frozenset({"order_line", "partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id"})
+APPROVAL_ORDER_FIELDS = frozenset(
+    {"order_line", "partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id"}
+)
 
 
 class _ApprovalGate:
@@ -95,9 +97,7 @@ class SaleOrder(models.Model):
     approval_reason = fields.Text(
         string="Approval Reasons", copy=False, readonly=True, help="Rules the order triggers, with their figures."
     )
-    approval_rule_ids = fields.Many2many(
-        "crm_plus.approval.rule", string="Triggered Rules", copy=False, readonly=True
-    )
+    approval_rule_ids = fields.Many2many("crm_plus.approval.rule", string="Triggered Rules", copy=False, readonly=True)
     approval_user_ids = fields.Many2many(
         "res.users",
         "crm_plus_sale_order_approver_rel",
@@ -199,16 +199,18 @@ class SaleOrder(models.Model):
                 "opportunity_id": self.opportunity_id.id,
             }
         )
-        new._crm_plus_gate().write(
-            {"round_number": number, "previous_round_id": self.id, "round_root_id": root.id}
-        )
+        new._crm_plus_gate().write({"round_number": number, "previous_round_id": self.id, "round_root_id": root.id})
         (siblings - new).filtered(lambda o: o.round_state in ("current", "accepted"))._crm_plus_gate().write(
             {"round_state": "superseded"}
         )
         self.message_post(
             body=self.env._("Superseded by round %(round)s.", round=new._get_html_link()),
         )
-        new.message_post(body=self.env._("Round %(number)s, revised from %(previous)s.", number=number, previous=self._get_html_link()))
+        new.message_post(
+            body=self.env._(
+                "Round %(number)s, revised from %(previous)s.", number=number, previous=self._get_html_link()
+            )
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -425,7 +427,9 @@ class SaleOrder(models.Model):
         """Figures changed: a pending or granted approval no longer holds."""
         self = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
         for order in self:
-            order._crm_plus_log_approval("reset", self.env._("Order changed after the approval request."), order.approval_rule_ids)
+            order._crm_plus_log_approval(
+                "reset", self.env._("Order changed after the approval request."), order.approval_rule_ids
+            )
             order._crm_plus_close_activities()
         self._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [fields.Command.clear()]})
 

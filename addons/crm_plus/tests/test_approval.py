@@ -41,7 +41,9 @@ class TestApprovalFlow(ApprovalCommon):
         self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
         self.assertEqual(order.with_user(self.approver).crm_plus_can_approve, True)
         self.assertEqual(
-            self.env["sale.order"].with_user(self.approver).search([("approval_user_ids", "in", self.approver.id), ("approval_state", "=", "pending")]),
+            self.env["sale.order"]
+            .with_user(self.approver)
+            .search([("approval_user_ids", "in", self.approver.id), ("approval_state", "=", "pending")]),
             order,
         )
         # the salesperson, another salesman, the team leader cannot approve
@@ -73,9 +75,13 @@ class TestApprovalFlow(ApprovalCommon):
         wizard.reason = "Too expensive for this customer, lower the quantity"
         wizard.save().action_reject()
         self.assertEqual((order.state, order.approval_state), ("draft", "rejected"))
-        self.assertEqual(order.approval_entry_ids.sorted("id")[-1].comment, "Too expensive for this customer, lower the quantity")
+        self.assertEqual(
+            order.approval_entry_ids.sorted("id")[-1].comment, "Too expensive for this customer, lower the quantity"
+        )
         self.assertTrue(self._activities(order, self.salesman))
-        self.assertIn("Too expensive", order.message_ids[:3].mapped("body")[0] + "".join(order.message_ids[:3].mapped("body")))
+        self.assertIn(
+            "Too expensive", order.message_ids[:3].mapped("body")[0] + "".join(order.message_ids[:3].mapped("body"))
+        )
         new = self.env["sale.order"].browse(order.with_user(self.salesman).action_new_round()["res_id"])
         self.assertEqual(new.approval_state, "none")
         new.order_line[1].product_uom_qty = 0.5
@@ -180,7 +186,9 @@ class TestApprovalRules(ApprovalCommon):
 
     def test_payment_terms(self):
         immediate = self.env.ref("account.account_payment_term_immediate")
-        self.Rule.create({"name": "Terms", "rule_type": "payment_term", "payment_term_ids": [Command.set(immediate.ids)]})
+        self.Rule.create(
+            {"name": "Terms", "rule_type": "payment_term", "payment_term_ids": [Command.set(immediate.ids)]}
+        )
         order = self._make_order()
         self.assertIn(self.payment_term.name, self._reasons(order)[0][1])
         order.payment_term_id = immediate
