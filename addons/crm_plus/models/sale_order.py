@@ -2,16 +2,25 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Quotation rounds and approval before an order takes effect.
 
-The approval seam (overridden by crm_plus_oa_bridge, keep it small):
+The approval seam (crm_plus_oa_bridge overrides these; keep them small):
 
-* ``_crm_plus_approvers()``          -> res.users allowed to decide on one order
-* ``_crm_plus_request_approval(reasons)`` -> put orders on hold, notify approvers
-* ``_crm_plus_approval_done()``     -> approval granted: mark approved, confirm
-* ``_crm_plus_approval_refused(reason)`` -> approval refused: back to draft
+* ``_crm_plus_approvers()`` (one order) -> res.users allowed to decide now.
+  Default: the manager of the salesperson's department, else sales managers and
+  order approvers of the company; never the salesperson nor the requester.
+  ``action_approve``/``action_reject`` refuse anyone else (AccessError).
+* ``_crm_plus_request_approval(reasons)`` (one order; reasons = [(rule, message)])
+  -> approval_state 'pending', reasons/rules stored, approvers stored in
+  ``approval_user_ids`` (menu "Orders to Approve"), a To-Do for each, history.
+* ``_crm_plus_approval_done()`` (one order, approver already checked and row
+  locked) -> history, approval_state 'approved', real confirmation.
+* ``_crm_plus_approval_refused(reason)`` (idem) -> history, approval_state
+  'rejected', order back to draft, To-Do for the salesperson.
 
-Every transition of ``approval_state`` and every confirmation goes through
-``_crm_plus_gate()``, a context marker that cannot travel over RPC (its value
-is a Python object, RPC contexts only carry JSON values).
+A multi-step override typically keeps the order 'pending' until its last step,
+then calls ``super()._crm_plus_approval_done()``. Writes of approval/round
+fields and confirmations must go through ``_crm_plus_gate()``: a context
+marker whose value is a Python object, which RPC (JSON/XML values only) cannot
+produce, so context flags sent by a client never open it.
 """
 
 from markupsafe import Markup
@@ -48,8 +57,22 @@ ROUND_LOCKED_FIELDS = frozenset(
         "currency_id",
     }
 )
-APPROVAL_ORDER_FIELDS = frozenset(
-    {"order_line", "partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id"}
+# Order fields whose change withdraws an approval (lines are watched by sale.order.line).
+APPROVAL_ORDER_FIELDS = frozenset({"partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id"})
+# Fields only our own methods write (see _crm_plus_gate).
+GUARDED_FIELDS = frozenset(
+    {
+        "approval_state",
+        "approval_user_ids",
+        "approval_reason",
+        "approval_rule_ids",
+        "approval_requested_by_id",
+        "round_state",
+        "round_number",
+        "round_root_id",
+        "previous_round_id",
+        "round_lost_reason",
+    }
 )
 
 
@@ -137,6 +160,20 @@ class SaleOrder(models.Model):
         return self.env.context.get(_GATE_KEY) is _GATE
 
     # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        gate_open = self._crm_plus_gate_open()
+        if not gate_open and any(GUARDED_FIELDS.intersection(vals) for vals in vals_list):
+            raise AccessError(self.env._("Approval and round states only change through their actions."))
+        orders = super().create(vals_list)
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        if confirmed and not gate_open:
+            # created directly as an order (import, RPC): allowed only if no rule holds it back
+            reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(confirmed)
+            if reasons:
+                raise UserError(self.env._("This order needs an approval: create it as a quotation and confirm it."))
+        return orders
+
     def write(self, vals):
         gate_open = self._crm_plus_gate_open()
         if not gate_open:
@@ -151,19 +188,7 @@ class SaleOrder(models.Model):
 
     def _crm_plus_check_guarded_write(self, vals):
         """Refuse what must go through our methods: approval fields, confirmation, locked rounds."""
-        guarded = {
-            "approval_state",
-            "approval_user_ids",
-            "approval_reason",
-            "approval_rule_ids",
-            "approval_requested_by_id",
-            "round_state",
-            "round_number",
-            "round_root_id",
-            "previous_round_id",
-            "round_lost_reason",
-        }
-        if guarded.intersection(vals):
+        if GUARDED_FIELDS.intersection(vals):
             raise AccessError(self.env._("Approval and round states only change through their actions."))
         if "state" in vals:
             new_state = vals["state"]

@@ -267,6 +267,20 @@ class TestApprovalBypass(ApprovalCommon):
             with self.subTest(name=name), self.assertRaises(AccessError):
                 get_public_method(order, name)
 
+    def test_rpc_create_cannot_bypass(self):
+        Order = self.env["sale.order"].with_user(self.salesman)
+        vals = {
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": self.product.id, "price_unit": 5000.0})],
+        }
+        with self.assertRaises(AccessError):
+            Order.create({**vals, "approval_state": "approved"})
+        with self.assertRaises(UserError):
+            Order.create({**vals, "state": "sale"})
+        # within the rules, an order may still be created confirmed (imports)
+        small = Order.create({**vals, "state": "sale", "order_line": [Command.create({"product_id": self.product.id})]})
+        self.assertEqual(small.state, "sale")
+
     def test_confirmed_order_cannot_go_back_by_write(self):
         order = self._make_order(lines=1)
         order.action_confirm()
