@@ -133,7 +133,15 @@ class TestApprovalFlow(ApprovalCommon):
         self.assertIn(self.crm_admin, approvers)
         self.assertNotIn(self.other_salesman, approvers)
         self.assertNotIn(self.salesman, approvers)
-        order.with_user(self.sales_manager).action_approve()
+        self.assertIn(self.approver, approvers)
+        # an order approver (own documents only otherwise) sees the orders he is asked to approve
+        self.assertTrue(order.with_user(self.approver).read(["name", "approval_reason"]))
+        self.assertTrue(order.approval_entry_ids.with_user(self.approver).read(["decision"]))
+        self.assertTrue(order.order_line.with_user(self.approver).read(["price_unit"]))
+        # ... but not the history of orders outside his scope
+        with self.assertRaises(AccessError):
+            order.approval_entry_ids.with_user(self.salesman).read(["decision"])
+        order.with_user(self.approver).action_approve()
         self.assertEqual(order.state, "sale")
 
 

@@ -112,6 +112,16 @@ class TestRounds(RoundsCommon):
         self.assertEqual(new.round_state, "superseded")
         self.assertEqual(set(new3._crm_plus_round_siblings().ids), {order.id, new.id, new3.id})
 
+    def test_form_of_closed_round_is_read_only(self):
+        order = self._make_order()
+        new = self.env["sale.order"].browse(order.action_new_round()["res_id"])
+        with Form(new.with_user(self.salesman)) as form:
+            self.assertFalse(form._get_modifier("order_line", "readonly"))
+            form.note = "Revised offer"
+        form = Form(order.with_user(self.salesman))
+        self.assertTrue(form._get_modifier("order_line", "readonly"))
+        self.assertEqual(form.round_state, "superseded")
+
     def test_copy_starts_a_new_negotiation(self):
         order = self._make_order()
         new = self.env["sale.order"].browse(order.action_new_round()["res_id"])
