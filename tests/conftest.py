@@ -61,9 +61,9 @@ def odoo_shell(db, code, timeout=900):
         timeout=timeout,
     )
     out = [ln[len(MARK) :] for ln in proc.stdout.splitlines() if ln.startswith(MARK)]
-    assert proc.returncode == 0 and "Traceback" not in proc.stderr + proc.stdout, (
-        f"odoo shell failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    )
+    assert (
+        proc.returncode == 0 and "Traceback" not in proc.stderr + proc.stdout
+    ), f"odoo shell failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return [json.loads(x) for x in out]
 
 
@@ -104,8 +104,15 @@ def odoo_server(tested_db):
     """A real Odoo HTTP server on the tested database; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        odoo_cmd("-d", tested_db, f"--http-port={port}", "--http-interface=127.0.0.1",
-                 "--db-filter=^%s$" % tested_db, "--max-cron-threads=0", "--log-level=warn"),
+        odoo_cmd(
+            "-d",
+            tested_db,
+            f"--http-port={port}",
+            "--http-interface=127.0.0.1",
+            f"--db-filter=^{tested_db}$",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

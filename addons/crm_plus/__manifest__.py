@@ -52,7 +52,10 @@
         "views/sale_order_plan_views.xml",
         "views/res_partner_plan_views.xml",
         "views/res_partner_dunning_views.xml",
+        "wizard/crm_plus_plan_step_done_views.xml",
         "views/crm_plus_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/crm_plus_plan_template_demo.xml",
+    ],
 }

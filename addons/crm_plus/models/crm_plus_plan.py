@@ -1,6 +1,7 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -57,21 +58,37 @@ class CrmPlusPlan(models.Model):
     @api.depends("cancelled", "step_ids.amount", "step_ids.amount_done", "step_ids.state", "step_ids.kind")
     def _compute_amounts(self):
         for plan in self:
-            steps = plan.step_ids.filtered(lambda step: not step.cancelled)
-            payments = steps.filtered(lambda step: step.kind == "payment")
-            plan.amount_planned = sum(payments.mapped("amount"))
-            plan.amount_collected = sum(payments.mapped("amount_done"))
-            plan.amount_open = sum(payments.mapped("amount_residual"))
-            plan.progress = sum(steps.mapped("progress")) / len(steps) if steps else 0.0
-            plan.is_started = any(step.amount_done > 0 for step in steps)
-            plan.step_count = len(steps)
-            open_dates = [step.date_due for step in steps if step.state != "done" and step.date_due]
+            planned = collected = open_amount = progress = 0.0
+            count = 0
+            started, all_done = False, True
+            open_dates = []
+            for step in plan.step_ids:
+                state = step.state
+                if state == "cancelled":
+                    continue
+                count += 1
+                progress += step.progress
+                started = started or step.amount_done > 0
+                if state != "done":
+                    all_done = False
+                    if step.date_due:
+                        open_dates.append(step.date_due)
+                if step.kind == "payment":
+                    planned += step.amount
+                    collected += step.amount_done
+                    open_amount += step.amount_residual
+            plan.amount_planned = planned
+            plan.amount_collected = collected
+            plan.amount_open = open_amount
+            plan.progress = progress / count if count else 0.0
+            plan.is_started = started
+            plan.step_count = count
             plan.date_next = min(open_dates) if open_dates else False
             if plan.cancelled:
                 plan.state = "cancelled"
-            elif steps and all(step.state == "done" for step in steps):
+            elif count and all_done:
                 plan.state = "done"
-            elif plan.is_started:
+            elif started:
                 plan.state = "in_progress"
             else:
                 plan.state = "planned"
@@ -129,7 +146,8 @@ class CrmPlusPlan(models.Model):
                 if order_date and step.date_due and step.date_due < order_date:
                     raise ValidationError(
                         self.env._(
-                            "Step %(step)s of plan %(plan)s is planned on %(date)s, before the order date %(order_date)s.",
+                            "Step %(step)s of plan %(plan)s is planned on %(date)s, "
+                            "before the order date %(order_date)s.",
                             step=step.display_name,
                             plan=plan.display_name,
                             date=step.date_due,
@@ -206,7 +224,7 @@ class CrmPlusPlan(models.Model):
             return
         # sudo: tracking follows accounting documents the user could already change (an accountant posting or
         # reconciling may not see the order); only done amounts are written.
-        self = self.sudo()
+        plans = self.sudo()
         self.env["account.move.line"].flush_model(["move_id", "sale_line_ids"])
         self.env["sale.order.line"].flush_model(["order_id"])
         self.flush_model(["order_id", "cancelled"])
@@ -224,7 +242,7 @@ class CrmPlusPlan(models.Model):
             )
         )
         if rows:
-            self.browse([row[0] for row in rows])._crm_plus_track(("payment", "invoice"))
+            plans.browse([row[0] for row in rows])._crm_plus_track(("payment", "invoice"))
 
     @api.model
     def _crm_plus_track_orders(self, order_ids, kinds=TRACKED_KINDS):
@@ -318,7 +336,12 @@ class CrmPlusPlan(models.Model):
         for plan in plans:
             invoiced, paid = invoice_figures.get(plan.order_id.id, (0.0, 0.0))
             delivered, received = stock_figures.get(plan.order_id.id, (0.0, 0.0))
-            for kind, value in (("payment", paid), ("invoice", invoiced), ("delivery", delivered), ("receipt", received)):
+            for kind, value in (
+                ("payment", paid),
+                ("invoice", invoiced),
+                ("delivery", delivered),
+                ("receipt", received),
+            ):
                 remaining[plan.id, kind] = value
         by_value = defaultdict(list)
         for step in steps:
@@ -332,9 +355,39 @@ class CrmPlusPlan(models.Model):
                 by_value[done].append(step.id)
         if not by_value:
             return
-        changed = self.env["crm_plus.plan.step"]
+        changed = self.env["crm_plus.plan.step"].browse([step_id for ids in by_value.values() for step_id in ids])
+        was_done = {step.id: step.state == "done" for step in changed}
         for value, step_ids in by_value.items():
-            batch = self.env["crm_plus.plan.step"].browse(step_ids)
-            batch.with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
-            changed |= batch
-        changed._crm_plus_sync_activities()
+            changed.browse(step_ids).with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
+        # only steps that got done (or reopened by an unreconciliation/refund) change their activities
+        toggled = changed.filtered(lambda step: (step.state == "done") != was_done[step.id])
+        toggled._crm_plus_sync_activities()
+        toggled.plan_id._crm_plus_reschedule()
+
+    def _crm_plus_reschedule(self):
+        """Open steps triggered by the delivery or by the previous step follow the actual dates once those are done."""
+        updates = defaultdict(list)
+        for plan in self.filtered(lambda plan: not plan.cancelled):
+            steps = plan.step_ids.filtered(lambda step: not step.cancelled).sorted(
+                lambda step: (step.sequence, step.id)
+            )
+            deliveries = steps.filtered(lambda step: step.kind == "delivery")
+            delivered_on = False
+            if deliveries and all(step.state == "done" for step in deliveries):
+                delivered_on = max(deliveries.mapped("date_done"))
+            previous = False
+            for step in steps:
+                base = False
+                if step.trigger == "delivery":
+                    base = delivered_on
+                elif step.trigger == "previous" and previous and previous.state == "done":
+                    base = previous.date_done
+                previous = step
+                if base and step.state != "done":
+                    date_due = max(base + timedelta(days=step.offset_days), plan.order_id.date_order.date())
+                    if date_due != step.date_due:
+                        updates[date_due].append(step.id)
+        for date_due, step_ids in updates.items():
+            self.env["crm_plus.plan.step"].browse(step_ids).with_context(crm_plus_plan_tracking=True).write(
+                {"date_due": date_due}
+            )

@@ -77,6 +77,11 @@ class CrmPlusPlanStep(models.Model):
         copy=False,
     )
 
+    # open payment steps by customer and date: what reminders and dunning look for
+    _open_payment_idx = models.Index(
+        "(partner_id, date_due) WHERE kind = 'payment' AND state IN ('planned', 'due', 'overdue')"
+    )
+
     @api.depends("date_due", "action_type_id.lead_days")
     def _compute_date_remind(self):
         for step in self:
@@ -179,7 +184,11 @@ class CrmPlusPlanStep(models.Model):
                 )
             if step.state in ("done", "cancelled"):
                 raise UserError(self.env._("Step %(step)s is already closed.", step=step.display_name))
-            if step.user_id and step.user_id != self.env.user and not self.env.user.has_group("sales_team.group_sale_manager"):
+            if (
+                step.user_id
+                and step.user_id != self.env.user
+                and not self.env.user.has_group("sales_team.group_sale_manager")
+            ):
                 raise UserError(
                     self.env._(
                         "Only %(user)s, the responsible of step %(step)s, or a sales manager can mark it done.",
@@ -189,9 +198,23 @@ class CrmPlusPlanStep(models.Model):
                 )
         for step in self:
             step.with_context(crm_plus_plan_tracking=True).write({"amount_done": step.amount})
-            step.message_post(body=step.note or self.env._("Step done."))
+            step.message_post(
+                body=step.note or self.env._("Step done."),
+                attachment_ids=self.env.context.get("crm_plus_plan_done_attachment_ids", []),
+            )
         self._crm_plus_sync_activities()
+        self.plan_id._crm_plus_reschedule()
         return True
+
+    def action_open_done_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark Done"),
+            "res_model": "crm_plus.plan.step.done",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_step_ids": self.ids, "default_note": self[:1].note},
+        }
 
     def action_reopen(self):
         for step in self.filtered(lambda step: step.kind in MANUAL_KINDS and step.state == "done"):

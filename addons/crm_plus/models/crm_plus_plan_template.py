@@ -23,7 +23,9 @@ class CrmPlusPlanTemplate(models.Model):
     @api.depends("line_ids.percent", "line_ids.kind")
     def _compute_payment_percent(self):
         for template in self:
-            template.payment_percent = sum(template.line_ids.filtered(lambda line: line.kind == "payment").mapped("percent"))
+            template.payment_percent = sum(
+                template.line_ids.filtered(lambda line: line.kind == "payment").mapped("percent")
+            )
 
     @api.constrains("line_ids")
     def _check_payment_percent(self):
@@ -32,7 +34,8 @@ class CrmPlusPlanTemplate(models.Model):
             if payment_lines and float_compare(template.payment_percent, 100.0, precision_digits=4):
                 raise ValidationError(
                     self.env._(
-                        "The payment steps of template %(template)s add up to %(percent)s%%, they must add up to 100%%.",
+                        "The payment steps of template %(template)s add up to %(percent)s%%, "
+                        "they must add up to 100%%.",
                         template=template.name,
                         percent=round(template.payment_percent, 4),
                     )

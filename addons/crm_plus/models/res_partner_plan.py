@@ -25,8 +25,10 @@ class ResPartner(models.Model):
 
     def _compute_crm_plus_plan_amounts(self):
         commercial = self.commercial_partner_id
-        domain = Domain("partner_id", "in", commercial.ids) & Domain("kind", "=", "payment") & Domain(
-            "state", "not in", ("done", "cancelled")
+        domain = (
+            Domain("partner_id", "in", commercial.ids)
+            & Domain("kind", "=", "payment")
+            & Domain("state", "not in", ("done", "cancelled"))
         )
         steps = self.env["crm_plus.plan.step"]
         open_amounts = dict(steps._read_group(domain, ["partner_id"], ["amount_residual:sum"]))

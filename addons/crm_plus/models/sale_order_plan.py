@@ -39,7 +39,10 @@ class SaleOrder(models.Model):
         cancelled = self.filtered(lambda order: order.state == "cancel")
         if cancelled:
             raise UserError(
-                self.env._("Cancelled order %(orders)s cannot get an execution plan.", orders=", ".join(cancelled.mapped("name")))
+                self.env._(
+                    "Cancelled order %(orders)s cannot get an execution plan.",
+                    orders=", ".join(cancelled.mapped("name")),
+                )
             )
         started = self.plan_id.filtered("is_started")
         if started:
@@ -90,7 +93,9 @@ class SaleOrder(models.Model):
                 template = category.crm_plus_plan_template_id
         if not template:
             template = self.payment_term_id.crm_plus_plan_template_id
-        return template.filtered(lambda tmpl: tmpl.active and (not tmpl.company_id or tmpl.company_id == self.company_id))
+        return template.filtered(
+            lambda tmpl: tmpl.active and (not tmpl.company_id or tmpl.company_id == self.company_id)
+        )
 
     def _crm_plus_generate_plans(self):
         """Create the plans and steps of these orders in one batch (constant number of queries per order)."""
@@ -106,7 +111,7 @@ class SaleOrder(models.Model):
         Plan = self.env["crm_plus.plan"].with_context(crm_plus_plan_defer_check=True, mail_create_nolog=True)
         plans = Plan.create(plan_vals)
         step_vals = [
-            dict(vals, plan_id=plan.id) for plan, values in zip(plans, steps_per_order) for vals in values
+            dict(vals, plan_id=plan.id) for plan, values in zip(plans, steps_per_order, strict=True) for vals in values
         ]
         self.env["crm_plus.plan.step"].with_context(
             crm_plus_plan_defer_check=True, crm_plus_plan_no_activity=True, mail_create_nolog=True

@@ -11,7 +11,9 @@ class CrmPlusPlanCommon(CrmPlusCommon):
         super().setUpClass()
         if not cls.env["account.journal"].search_count([("type", "=", "sale"), ("company_id", "=", cls.company.id)]):
             cls.env["account.chart.template"].try_loading("generic_coa", company=cls.company, install_demo=False)
-        cls.customer = cls.env["res.partner"].create({"name": "Acme Plans", "is_company": True, "email": "acme@example.com"})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Acme Plans", "is_company": True, "email": "acme@example.com"}
+        )
         cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer", "is_company": True})
         cls.product = cls.env["product.product"].create(
             {"name": "Machine", "type": "consu", "list_price": 1000.0, "taxes_id": [Command.clear()]}
@@ -28,10 +30,17 @@ class CrmPlusPlanCommon(CrmPlusCommon):
             {
                 "name": "30/60/10",
                 "line_ids": [
-                    Command.create({"sequence": 1, "action_type_id": cls.type_payment.id, "percent": 30, "name": "Deposit"}),
+                    Command.create(
+                        {"sequence": 1, "action_type_id": cls.type_payment.id, "percent": 30, "name": "Deposit"}
+                    ),
                     Command.create({"sequence": 2, "action_type_id": cls.type_invoice.id, "percent": 100}),
                     Command.create(
-                        {"sequence": 3, "action_type_id": cls.type_delivery.id, "trigger": "approval", "offset_days": 10}
+                        {
+                            "sequence": 3,
+                            "action_type_id": cls.type_delivery.id,
+                            "trigger": "approval",
+                            "offset_days": 10,
+                        }
                     ),
                     Command.create(
                         {"sequence": 4, "action_type_id": cls.type_install.id, "trigger": "previous", "offset_days": 2}
@@ -67,7 +76,9 @@ class CrmPlusPlanCommon(CrmPlusCommon):
             {
                 "partner_id": (partner or cls.customer).id,
                 "user_id": (user or cls.salesman).id,
-                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": qty, "price_unit": 1000.0})],
+                "order_line": [
+                    Command.create({"product_id": cls.product.id, "product_uom_qty": qty, "price_unit": 1000.0})
+                ],
                 **values,
             }
         )

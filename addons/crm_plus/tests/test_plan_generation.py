@@ -1,14 +1,22 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged, users, warmup
+from odoo.tests import Form, tagged, users, warmup
 
 from .plan_common import CrmPlusPlanCommon
 
 
 @tagged("post_install", "-at_install")
 class TestPlanGeneration(CrmPlusPlanCommon):
+    @contextmanager
+    def _raises(self, exception, text):
+        # assertRaises (not assertRaisesRegex) rolls back to a savepoint, so the next check starts clean
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertIn(text, str(catcher.exception))
+
     def test_generated_on_confirmation_from_customer_template(self):
         order = self._order(confirm=False)
         self.assertFalse(order.plan_id, "A quotation has no plan")
@@ -33,7 +41,9 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         for step in plan.step_ids:
             self.assertEqual(len(step.activity_ids), 1)
             self.assertEqual(step.activity_ids.user_id, self.salesman)
-            self.assertEqual(step.activity_ids.date_deadline, step.date_due - timedelta(days=step.action_type_id.lead_days))
+            self.assertEqual(
+                step.activity_ids.date_deadline, step.date_due - timedelta(days=step.action_type_id.lead_days)
+            )
 
     def test_follows_payment_terms_without_template(self):
         term = self.env["account.payment.term"].create(
@@ -77,15 +87,22 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         order = self._order()
         plan = order.plan_id
         deposit = self._steps(plan, "payment")[0]
-        with self.assertRaisesRegex(ValidationError, "add up to"):
+        with self._raises(ValidationError, "add up to"):
             deposit.amount = 2000.0
-        with self.assertRaisesRegex(ValidationError, "before the order date"):
+        with self._raises(ValidationError, "before the order date"):
             deposit.date_due = order.date_order.date() - timedelta(days=1)
-        with self.assertRaisesRegex(ValidationError, "positive"):
+        with self._raises(ValidationError, "positive"):
             self._steps(plan, "delivery").amount = -1
         # moving money between steps in one plan write is fine
         balance = self._steps(plan, "payment")[2]
-        plan.write({"step_ids": [Command.update(deposit.id, {"amount": 2500.0}), Command.update(balance.id, {"amount": 1500.0})]})
+        plan.write(
+            {
+                "step_ids": [
+                    Command.update(deposit.id, {"amount": 2500.0}),
+                    Command.update(balance.id, {"amount": 1500.0}),
+                ]
+            }
+        )
         self.assertEqual(deposit.amount, 2500.0)
         # currency rounding: a sub-cent difference is accepted
         plan.write({"step_ids": [Command.update(balance.id, {"amount": 1500.004})]})
@@ -96,6 +113,21 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         with self.assertRaises(UserError):
             deposit.write({"amount_done": 1.0})
 
+    def test_edit_plan_in_form(self):
+        order = self._order()
+        plan = order.plan_id
+        with Form(plan) as form:
+            with form.step_ids.edit(0) as deposit:
+                deposit.amount = 2500.0
+            with form.step_ids.edit(5) as acceptance:
+                acceptance.amount = 1500.0
+        self.assertEqual(self._steps(plan, "payment").mapped("amount"), [2500.0, 6000.0, 1500.0])
+        form = Form(plan)
+        with form.step_ids.edit(0) as deposit:
+            deposit.amount = 100.0
+        with self._raises(ValidationError, "add up to"):
+            form.save()
+
     def test_started_plan_frozen_and_not_deletable(self):
         order = self._order()
         plan = order.plan_id
@@ -104,11 +136,11 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         install.with_user(self.salesman).action_done()
         self.assertTrue(plan.is_started)
         self.assertEqual(plan.state, "in_progress")
-        with self.assertRaisesRegex(UserError, "has started"):
+        with self._raises(UserError, "has started"):
             self._steps(plan, "payment")[0].date_due += timedelta(days=1)
-        with self.assertRaisesRegex(UserError, "has started"):
+        with self._raises(UserError, "has started"):
             plan.unlink()
-        with self.assertRaisesRegex(UserError, "has started"):
+        with self._raises(UserError, "has started"):
             order.action_generate_plan()
         # responsibles can still be changed
         self._steps(plan, "delivery").user_id = self.team_leader
@@ -134,14 +166,25 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         order = self._order()
         install = self._steps(order.plan_id, "manual")
         install.user_id = self.team_leader
-        with self.assertRaisesRegex(UserError, "responsible"):
+        with self._raises(UserError, "responsible"):
             install.with_user(self.salesman).action_done()
-        install.note = "<p>Installed, signed acceptance attached</p>"
-        install.with_user(self.team_leader).action_done()
+        action = install.with_user(self.team_leader).action_open_done_wizard()
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.team_leader)
+            .create({"name": "acceptance.pdf", "raw": b"%PDF-1.4 signed", "res_model": "crm_plus.plan.step.done"})
+        )
+        wizard = Form(self.env["crm_plus.plan.step.done"].with_user(self.team_leader).with_context(action["context"]))
+        wizard.note = "<p>Installed, signed acceptance attached</p>"
+        wizard = wizard.save()
+        wizard.attachment_ids = attachment
+        wizard.action_confirm()
         self.assertEqual(install.state, "done")
         self.assertEqual(install.date_done, fields.Date.today())
         self.assertFalse(install.activity_ids)
         self.assertIn("signed acceptance", install.message_ids[0].body)
+        self.assertEqual(install.message_ids[0].attachment_ids, attachment)
+        self.assertEqual(attachment.res_id, install.id)
         with self.assertRaises(UserError):
             self._steps(order.plan_id, "payment")[0].action_done()
 
@@ -152,9 +195,7 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         acceptance = self._steps(order.plan_id, "payment")[2]
         self.assertEqual(acceptance.state, "planned")
         # make the deposit's date pass: the daily cron turns it overdue
-        self.env.cr.execute(
-            "UPDATE crm_plus_plan_step SET date_due = date_due - 1 WHERE id = %s", [deposit.id]
-        )
+        self.env.cr.execute("UPDATE crm_plus_plan_step SET date_due = date_due - 1 WHERE id = %s", [deposit.id])
         deposit.invalidate_recordset(["date_due"])
         self.env["crm_plus.plan.step"]._cron_update_state()
         self.assertEqual(deposit.state, "overdue")
@@ -165,12 +206,16 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         own = self._order(user=self.salesman)
         other = self._order(user=self.team_leader)
         Plan = self.env["crm_plus.plan"]
-        self.assertEqual(Plan.with_user(self.salesman).search([("id", "in", (own.plan_id | other.plan_id).ids)]), own.plan_id)
+        self.assertEqual(
+            Plan.with_user(self.salesman).search([("id", "in", (own.plan_id | other.plan_id).ids)]), own.plan_id
+        )
         with self.assertRaises(AccessError):
             other.plan_id.with_user(self.salesman).read(["name"])
         finance_steps = self.env["crm_plus.plan.step"].with_user(self.finance).search([("order_id", "=", other.id)])
         self.assertEqual(set(finance_steps.mapped("kind")), {"payment"})
-        manager_steps = self.env["crm_plus.plan.step"].with_user(self.sales_manager).search([("order_id", "=", other.id)])
+        manager_steps = (
+            self.env["crm_plus.plan.step"].with_user(self.sales_manager).search([("order_id", "=", other.id)])
+        )
         self.assertEqual(manager_steps, other.plan_id.step_ids)
         with self.assertRaises(AccessError):
             self.env["crm_plus.plan.step"].with_user(self.portal).search([])
@@ -180,6 +225,30 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         with self.assertRaises(AccessError):
             self.template.with_user(self.sales_manager).unlink()
 
+    def test_multi_company(self):
+        company_b = self.env["res.company"].create({"name": "Plans Company B"})
+        order_b = (
+            self.env["sale.order"]
+            .with_company(company_b)
+            .create(
+                {
+                    "partner_id": self.other_customer.id,
+                    "company_id": company_b.id,
+                    "order_line": [Command.create({"product_id": self.service.id, "product_uom_qty": 1})],
+                }
+            )
+        )
+        order_b.with_company(company_b).action_confirm()
+        plan_b = order_b.plan_id
+        self.assertEqual(plan_b.company_id, company_b)
+        self.assertEqual(plan_b.step_ids.company_id, company_b)
+        self.assertFalse(self.env["crm_plus.plan"].with_user(self.sales_manager).search([("id", "=", plan_b.id)]))
+        self.sales_manager.company_ids |= company_b
+        manager_b = (
+            self.env["crm_plus.plan"].with_user(self.sales_manager).with_context(allowed_company_ids=[company_b.id])
+        )
+        self.assertEqual(manager_b.search([("id", "=", plan_b.id)]), plan_b)
+
     @users("cp_admin")
     @warmup
     def test_generation_query_count(self):
@@ -188,10 +257,10 @@ class TestPlanGeneration(CrmPlusPlanCommon):
             orders |= self._order(confirm=False)
         orders.action_confirm()
         orders.plan_id.unlink()
-        orders.invalidate_model()
-        with self.assertQueryCount(45):
+        self.env.invalidate_all()
+        with self.assertQueryCount(32):
             orders[:1]._crm_plus_generate_plans()
-        orders.invalidate_model()
-        with self.assertQueryCount(45):
+        self.env.invalidate_all()
+        with self.assertQueryCount(32):  # three orders: still the same queries, batched
             orders[1:]._crm_plus_generate_plans()
         self.assertEqual(len(orders.plan_id), 4)
