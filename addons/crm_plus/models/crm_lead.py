@@ -7,7 +7,9 @@ class CrmLead(models.Model):
     _inherit = "crm.lead"
 
     crm_plus_round_ids = fields.Many2many(
-        "sale.order", string="Quotation Rounds", compute="_compute_crm_plus_rounds",
+        "sale.order",
+        string="Quotation Rounds",
+        compute="_compute_crm_plus_rounds",
         help="Every round of every quotation of this opportunity, oldest first.",
     )
     crm_plus_round_count = fields.Integer(string="Rounds", compute="_compute_crm_plus_rounds")

@@ -36,10 +36,16 @@ class CrmPlusApprovalRule(models.Model):
         required=True,
         default="amount",
     )
-    amount_threshold = fields.Monetary(currency_field="currency_id", help="Untaxed total above which approval is needed.")
-    margin_floor = fields.Float(string="Margin Floor (%)", help="Orders with a margin below this percentage need approval.")
+    amount_threshold = fields.Monetary(
+        currency_field="currency_id", help="Untaxed total above which approval is needed."
+    )
+    margin_floor = fields.Float(
+        string="Margin Floor (%)", help="Orders with a margin below this percentage need approval."
+    )
     payment_term_ids = fields.Many2many(
-        "account.payment.term", string="Allowed Payment Terms", check_company=True,
+        "account.payment.term",
+        string="Allowed Payment Terms",
+        check_company=True,
         help="Orders with other payment terms need approval. Orders without terms (immediate payment) pass.",
     )
     note = fields.Text()
@@ -76,7 +82,10 @@ class CrmPlusApprovalRule(models.Model):
     def _order_amount_company(self, order):
         """Untaxed amount in the company currency."""
         return order.currency_id._convert(
-            order.amount_untaxed, order.company_id.currency_id, order.company_id, order.date_order or fields.Date.today()
+            order.amount_untaxed,
+            order.company_id.currency_id,
+            order.company_id,
+            order.date_order or fields.Date.today(),
         )
 
     def _evaluate_amount(self, orders):

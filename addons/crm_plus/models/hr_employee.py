@@ -28,8 +28,10 @@ class HrEmployee(models.Model):
         One query for the employees, whatever the number of users.
         """
         # sudo: limits are HR data read on behalf of the approval rules
-        employees = self.sudo().with_context(active_test=False).search(
-            [("user_id", "in", users.ids), ("company_id", "in", companies.ids)]
+        employees = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("user_id", "in", users.ids), ("company_id", "in", companies.ids)])
         )
         by_pair = {(e.user_id.id, e.company_id.id): e for e in employees}
         limits = {}

@@ -2,16 +2,25 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Quotation rounds and approval before an order takes effect.
 
-The approval seam (overridden by crm_plus_oa_bridge, keep it small):
+The approval seam (crm_plus_oa_bridge overrides these; keep them small):
 
-* ``_crm_plus_approvers()``          -> res.users allowed to decide on one order
-* ``_crm_plus_request_approval(reasons)`` -> put orders on hold, notify approvers
-* ``_crm_plus_approval_done()``     -> approval granted: mark approved, confirm
-* ``_crm_plus_approval_refused(reason)`` -> approval refused: back to draft
+* ``_crm_plus_approvers()`` (one order) -> res.users allowed to decide now.
+  Default: the manager of the salesperson's department, else sales managers and
+  order approvers of the company; never the salesperson nor the requester.
+  ``action_approve``/``action_reject`` refuse anyone else (AccessError).
+* ``_crm_plus_request_approval(reasons)`` (one order; reasons = [(rule, message)])
+  -> approval_state 'pending', reasons/rules stored, approvers stored in
+  ``approval_user_ids`` (menu "Orders to Approve"), a To-Do for each, history.
+* ``_crm_plus_approval_done()`` (one order, approver already checked and row
+  locked) -> history, approval_state 'approved', real confirmation.
+* ``_crm_plus_approval_refused(reason)`` (idem) -> history, approval_state
+  'rejected', order back to draft, To-Do for the salesperson.
 
-Every transition of ``approval_state`` and every confirmation goes through
-``_crm_plus_gate()``, a context marker that cannot travel over RPC (its value
-is a Python object, RPC contexts only carry JSON values).
+A multi-step override typically keeps the order 'pending' until its last step,
+then calls ``super()._crm_plus_approval_done()``. Writes of approval/round
+fields and confirmations must go through ``_crm_plus_gate()``: a context
+marker whose value is a Python object, which RPC (JSON/XML values only) cannot
+produce, so context flags sent by a client never open it.
 """
 
 from markupsafe import Markup
@@ -48,7 +57,23 @@ ROUND_LOCKED_FIELDS = frozenset(
         "currency_id",
     }
 )
-APPROVAL_ORDER_FIELDS = frozenset({"order_line", "partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id"})
+# Order fields whose change withdraws an approval (lines are watched by sale.order.line).
+APPROVAL_ORDER_FIELDS = frozenset({"partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id"})
+# Fields only our own methods write (see _crm_plus_gate).
+GUARDED_FIELDS = frozenset(
+    {
+        "approval_state",
+        "approval_user_ids",
+        "approval_reason",
+        "approval_rule_ids",
+        "approval_requested_by_id",
+        "round_state",
+        "round_number",
+        "round_root_id",
+        "previous_round_id",
+        "round_lost_reason",
+    }
+)
 
 
 class _ApprovalGate:
@@ -95,9 +120,7 @@ class SaleOrder(models.Model):
     approval_reason = fields.Text(
         string="Approval Reasons", copy=False, readonly=True, help="Rules the order triggers, with their figures."
     )
-    approval_rule_ids = fields.Many2many(
-        "crm_plus.approval.rule", string="Triggered Rules", copy=False, readonly=True
-    )
+    approval_rule_ids = fields.Many2many("crm_plus.approval.rule", string="Triggered Rules", copy=False, readonly=True)
     approval_user_ids = fields.Many2many(
         "res.users",
         "crm_plus_sale_order_approver_rel",
@@ -137,6 +160,20 @@ class SaleOrder(models.Model):
         return self.env.context.get(_GATE_KEY) is _GATE
 
     # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        gate_open = self._crm_plus_gate_open()
+        if not gate_open and any(GUARDED_FIELDS.intersection(vals) for vals in vals_list):
+            raise AccessError(self.env._("Approval and round states only change through their actions."))
+        orders = super().create(vals_list)
+        confirmed = orders.filtered(lambda o: o.state == "sale")
+        if confirmed and not gate_open:
+            # created directly as an order (import, RPC): allowed only if no rule holds it back
+            reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(confirmed)
+            if reasons:
+                raise UserError(self.env._("This order needs an approval: create it as a quotation and confirm it."))
+        return orders
+
     def write(self, vals):
         gate_open = self._crm_plus_gate_open()
         if not gate_open:
@@ -151,8 +188,7 @@ class SaleOrder(models.Model):
 
     def _crm_plus_check_guarded_write(self, vals):
         """Refuse what must go through our methods: approval fields, confirmation, locked rounds."""
-        guarded = {"approval_state", "approval_user_ids", "approval_reason", "approval_rule_ids", "round_state"}
-        if guarded.intersection(vals):
+        if GUARDED_FIELDS.intersection(vals):
             raise AccessError(self.env._("Approval and round states only change through their actions."))
         if "state" in vals:
             new_state = vals["state"]
@@ -174,6 +210,8 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self.state not in ("draft", "sent") or self.round_state not in ("current", "accepted"):
             raise UserError(self.env._("Only an open quotation can get a new round."))
+        # a pending request is withdrawn: the new round replaces what was asked for
+        self._crm_plus_reset_approval()
         root = self.round_root_id or self
         siblings = self._crm_plus_round_siblings()
         number = max(siblings.mapped("round_number")) + 1
@@ -186,16 +224,18 @@ class SaleOrder(models.Model):
                 "opportunity_id": self.opportunity_id.id,
             }
         )
-        new._crm_plus_gate().write(
-            {"round_number": number, "previous_round_id": self.id, "round_root_id": root.id}
-        )
+        new._crm_plus_gate().write({"round_number": number, "previous_round_id": self.id, "round_root_id": root.id})
         (siblings - new).filtered(lambda o: o.round_state in ("current", "accepted"))._crm_plus_gate().write(
             {"round_state": "superseded"}
         )
         self.message_post(
             body=self.env._("Superseded by round %(round)s.", round=new._get_html_link()),
         )
-        new.message_post(body=self.env._("Round %(number)s, revised from %(previous)s.", number=number, previous=self._get_html_link()))
+        new.message_post(
+            body=self.env._(
+                "Round %(number)s, revised from %(previous)s.", number=number, previous=self._get_html_link()
+            )
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
@@ -259,6 +299,7 @@ class SaleOrder(models.Model):
         ends here, so none of them can skip the rules.
         """
         if self._crm_plus_gate_open():
+            self._crm_plus_close_other_rounds()
             return super().action_confirm()
         for order in self:
             if order.round_state in ("superseded", "lost"):
@@ -270,24 +311,34 @@ class SaleOrder(models.Model):
         to_check = self.filtered(lambda o: o.approval_state != "approved" and o.state in ("draft", "sent"))
         reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(to_check)
         held = to_check.filtered(lambda o: reasons.get(o.id))
-        for order in self - held:
-            if order.round_state == "current" and order.round_count > 1:
-                order._crm_plus_accept_round()
         for order in held:
             order._crm_plus_request_approval(reasons[order.id])
         cleared = self - held
         cleared.filtered(lambda o: o.approval_state == "rejected")._crm_plus_gate().write({"approval_state": "none"})
         if cleared:
+            cleared._crm_plus_close_other_rounds()
             return super(SaleOrder, cleared._crm_plus_gate()).action_confirm()
         return True
+
+    def _crm_plus_close_other_rounds(self):
+        """Confirming the current round of a negotiation accepts it; the other rounds are lost."""
+        for order in self:
+            if order.round_state == "current" and order.round_count > 1:
+                order._crm_plus_accept_round()
+
+    def _crm_plus_without_gate(self):
+        """``self`` without the gate marker: it stays within our state changes,
+        never in the documents, mails or actions a confirmation produces."""
+        return self.with_context({key: value for key, value in self.env.context.items() if key != _GATE_KEY})
 
     def _action_confirm(self):
         # Defence in depth: whatever calls it, an order on hold never takes effect.
         if any(o.approval_state == "pending" for o in self):
             raise UserError(self.env._("An order waiting for approval cannot be confirmed."))
-        # the gate marker stays within our confirmation step, not the documents it creates
-        context = {key: value for key, value in self.env.context.items() if key != _GATE_KEY}
-        return super(SaleOrder, self.with_context(context))._action_confirm()
+        return super(SaleOrder, self._crm_plus_without_gate())._action_confirm()
+
+    def _send_order_confirmation_mail(self):
+        return super(SaleOrder, self._crm_plus_without_gate())._send_order_confirmation_mail()
 
     def _crm_plus_approvers(self):
         """SEAM. Users allowed to approve this order (never its salesperson or requester).
@@ -407,7 +458,9 @@ class SaleOrder(models.Model):
         """Figures changed: a pending or granted approval no longer holds."""
         self = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
         for order in self:
-            order._crm_plus_log_approval("reset", self.env._("Order changed after the approval request."), order.approval_rule_ids)
+            order._crm_plus_log_approval(
+                "reset", self.env._("Order changed after the approval request."), order.approval_rule_ids
+            )
             order._crm_plus_close_activities()
         self._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [fields.Command.clear()]})
 

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -41,7 +41,9 @@ class TestApprovalFlow(ApprovalCommon):
         self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_todo"))
         self.assertEqual(order.with_user(self.approver).crm_plus_can_approve, True)
         self.assertEqual(
-            self.env["sale.order"].with_user(self.approver).search([("approval_user_ids", "in", self.approver.id), ("approval_state", "=", "pending")]),
+            self.env["sale.order"]
+            .with_user(self.approver)
+            .search([("approval_user_ids", "in", self.approver.id), ("approval_state", "=", "pending")]),
             order,
         )
         # the salesperson, another salesman, the team leader cannot approve
@@ -73,9 +75,13 @@ class TestApprovalFlow(ApprovalCommon):
         wizard.reason = "Too expensive for this customer, lower the quantity"
         wizard.save().action_reject()
         self.assertEqual((order.state, order.approval_state), ("draft", "rejected"))
-        self.assertEqual(order.approval_entry_ids.sorted("id")[-1].comment, "Too expensive for this customer, lower the quantity")
+        self.assertEqual(
+            order.approval_entry_ids.sorted("id")[-1].comment, "Too expensive for this customer, lower the quantity"
+        )
         self.assertTrue(self._activities(order, self.salesman))
-        self.assertIn("Too expensive", order.message_ids[:3].mapped("body")[0] + "".join(order.message_ids[:3].mapped("body")))
+        self.assertIn(
+            "Too expensive", order.message_ids[:3].mapped("body")[0] + "".join(order.message_ids[:3].mapped("body"))
+        )
         new = self.env["sale.order"].browse(order.with_user(self.salesman).action_new_round()["res_id"])
         self.assertEqual(new.approval_state, "none")
         new.order_line[1].product_uom_qty = 0.5
@@ -89,6 +95,23 @@ class TestApprovalFlow(ApprovalCommon):
         order.with_user(self.approver)._crm_plus_reject("No")
         order.with_user(self.salesman).action_confirm()
         self.assertEqual((order.state, order.approval_state), ("draft", "pending"))
+
+    def test_rounds_and_approval(self):
+        order = self._make_order(lines=2, price=600.0)
+        round2 = self.env["sale.order"].browse(order.with_user(self.salesman).action_new_round()["res_id"])
+        round2.with_user(self.salesman).action_confirm()
+        self.assertEqual(round2.approval_state, "pending")
+        self.assertEqual(order.round_state, "superseded", "nothing is lost before the order takes effect")
+        # a new round withdraws the pending request of the previous one
+        round3 = self.env["sale.order"].browse(round2.with_user(self.salesman).action_new_round()["res_id"])
+        self.assertEqual(round2.approval_state, "none")
+        with self.assertRaises(UserError):
+            round2.with_user(self.approver).action_approve()
+        round3.with_user(self.salesman).action_confirm()
+        round3.with_user(self.approver).action_approve()
+        self.assertEqual((round3.state, round3.round_state), ("sale", "accepted"))
+        self.assertEqual(set((order | round2).mapped("round_state")), {"lost"})
+        self.assertEqual(set((order | round2).mapped("state")), {"cancel"})
 
     def test_approver_cannot_approve_own_order(self):
         order = self._make_order(user=self.approver, lines=2, price=600.0)
@@ -110,7 +133,15 @@ class TestApprovalFlow(ApprovalCommon):
         self.assertIn(self.crm_admin, approvers)
         self.assertNotIn(self.other_salesman, approvers)
         self.assertNotIn(self.salesman, approvers)
-        order.with_user(self.sales_manager).action_approve()
+        self.assertIn(self.approver, approvers)
+        # an order approver (own documents only otherwise) sees the orders he is asked to approve
+        self.assertTrue(order.with_user(self.approver).read(["name", "approval_reason"]))
+        self.assertTrue(order.approval_entry_ids.with_user(self.approver).read(["decision"]))
+        self.assertTrue(order.order_line.with_user(self.approver).read(["price_unit"]))
+        # ... but not the history of orders outside his scope
+        with self.assertRaises(AccessError):
+            order.approval_entry_ids.with_user(self.salesman).read(["decision"])
+        order.with_user(self.approver).action_approve()
         self.assertEqual(order.state, "sale")
 
 
@@ -163,7 +194,9 @@ class TestApprovalRules(ApprovalCommon):
 
     def test_payment_terms(self):
         immediate = self.env.ref("account.account_payment_term_immediate")
-        self.Rule.create({"name": "Terms", "rule_type": "payment_term", "payment_term_ids": [Command.set(immediate.ids)]})
+        self.Rule.create(
+            {"name": "Terms", "rule_type": "payment_term", "payment_term_ids": [Command.set(immediate.ids)]}
+        )
         order = self._make_order()
         self.assertIn(self.payment_term.name, self._reasons(order)[0][1])
         order.payment_term_id = immediate
@@ -220,6 +253,8 @@ class TestApprovalBypass(ApprovalCommon):
             {"state": "sale"},
             {"round_state": "accepted"},
             {"approval_user_ids": [Command.set(self.salesman.ids)]},
+            {"approval_requested_by_id": self.sales_manager.id},
+            {"round_number": 7},
         ):
             with self.subTest(vals=vals), self.assertRaises(AccessError):
                 as_rpc.write(vals)
@@ -239,6 +274,20 @@ class TestApprovalBypass(ApprovalCommon):
         for name in ("_crm_plus_approval_done", "_crm_plus_request_approval", "_crm_plus_gate", "_action_confirm"):
             with self.subTest(name=name), self.assertRaises(AccessError):
                 get_public_method(order, name)
+
+    def test_rpc_create_cannot_bypass(self):
+        Order = self.env["sale.order"].with_user(self.salesman)
+        vals = {
+            "partner_id": self.customer.id,
+            "order_line": [Command.create({"product_id": self.product.id, "price_unit": 5000.0})],
+        }
+        with self.assertRaises(AccessError):
+            Order.create({**vals, "approval_state": "approved"})
+        with self.assertRaises(UserError):
+            Order.create({**vals, "state": "sale"})
+        # within the rules, an order may still be created confirmed (imports)
+        small = Order.create({**vals, "state": "sale", "order_line": [Command.create({"product_id": self.product.id})]})
+        self.assertEqual(small.state, "sale")
 
     def test_confirmed_order_cannot_go_back_by_write(self):
         order = self._make_order(lines=1)
@@ -261,6 +310,13 @@ class TestApprovalBypass(ApprovalCommon):
         order2 = self._make_order(lines=2, price=600.0)
         order2.sudo().with_context(send_email=True).action_confirm()
         self.assertEqual((order2.state, order2.approval_state), ("draft", "pending"))
+
+    def test_payment_path_of_a_small_order_confirms_and_mails(self):
+        order = self._make_order(lines=1, price=100.0)
+        order.action_quotation_sent()
+        order.sudo().with_context(send_email=True).action_confirm()
+        self.assertEqual((order.state, order.approval_state), ("sale", "none"))
+        self.assertTrue(order.picking_ids)
 
     def test_copy_of_approved_order_needs_approval_again(self):
         order = self._pending()
@@ -320,6 +376,16 @@ class TestApprovalRoles(ApprovalCommon):
         rule = self.Rule.with_user(self.crm_admin).create({"name": "x", "rule_type": "margin", "margin_floor": 5})
         self.assertEqual(rule.company_id, self.company)
         self.assertTrue(self.amount_rule.with_user(self.salesman).read(["name"]))
+
+    def test_rule_form(self):
+        with Form(self.Rule.with_user(self.crm_admin)) as form:
+            form.name = "Terms"
+            form.rule_type = "payment_term"
+            self.assertTrue(form._get_modifier("amount_threshold", "invisible"))
+            form.payment_term_ids.add(self.payment_term)
+        self.assertEqual(form.record.payment_term_ids, self.payment_term)
+        with self.assertRaises(ValidationError), Form(self.Rule.with_user(self.crm_admin)) as form:
+            form.name = "No threshold"  # amount rules need a positive threshold
 
     def test_history_is_read_only(self):
         order = self._make_order(lines=2, price=600.0)

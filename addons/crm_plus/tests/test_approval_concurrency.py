@@ -26,7 +26,10 @@ class TestApprovalConcurrency(TransactionCase):
             ctx_env = env(context=dict(env.context, allowed_company_ids=[company.id]))
             users = [
                 new_test_user(
-                    ctx_env, login=f"cp_cc_{role}_{tag}", groups=groups, company_id=company.id,
+                    ctx_env,
+                    login=f"cp_cc_{role}_{tag}",
+                    groups=groups,
+                    company_id=company.id,
                     company_ids=[Command.set(company.ids)],
                 )
                 for role, groups in (

@@ -5,6 +5,9 @@ from odoo.tools import mute_logger
 
 from .test_approval import ApprovalCommon
 
+# a 1x1 PNG, the smallest signature the portal accepts
+PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYGAAAAAEAAH2FzhVAAAAAElFTkSuQmCC"
+
 
 @tagged("post_install", "-at_install")
 class TestApprovalOverXmlRpc(ApprovalCommon, HttpCase):
@@ -40,3 +43,22 @@ class TestApprovalOverXmlRpc(ApprovalCommon, HttpCase):
         self._call(self.approver, "action_approve", order.ids)
         order.invalidate_recordset()
         self.assertEqual((order.state, order.approval_state), ("sale", "approved"))
+
+    def test_portal_signature_goes_through_the_approval(self):
+        order = self._make_order(lines=2, price=600.0, require_signature=True, require_payment=False)
+        order.action_quotation_sent()
+        token = order._portal_ensure_token()
+        self.authenticate(None, None)
+        result = self.make_jsonrpc_request(
+            f"/my/orders/{order.id}/accept",
+            {
+                "access_token": token,
+                "name": "Customer",
+                "signature": PIXEL_PNG,
+            },
+        )
+        self.assertTrue(result.get("force_refresh"), result)
+        order.invalidate_recordset()
+        self.assertEqual(order.signed_by, "Customer")
+        self.assertEqual((order.state, order.approval_state), ("sent", "pending"))
+        self.assertFalse(order.picking_ids)

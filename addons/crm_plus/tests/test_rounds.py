@@ -30,15 +30,20 @@ class RoundsCommon(CrmPlusCommon):
         cls.team = cls.env["crm.team"].create(
             {"name": "Rounds Team", "user_id": cls.team_lead_user.id, "member_ids": [Command.link(cls.salesman.id)]}
         )
-        cls.other_team = cls.env["crm.team"].create({"name": "Other Team", "member_ids": [Command.link(cls.other_salesman.id)]})
+        cls.other_team = cls.env["crm.team"].create(
+            {"name": "Other Team", "member_ids": [Command.link(cls.other_salesman.id)]}
+        )
         Employee = cls.env["hr.employee"]
         cls.approver_employee = Employee.create({"name": "Abe Approver", "user_id": cls.approver.id})
-        cls.department = cls.env["hr.department"].create(
-            {"name": "Sales East", "manager_id": cls.approver_employee.id}
-        )
+        cls.department = cls.env["hr.department"].create({"name": "Sales East", "manager_id": cls.approver_employee.id})
         cls.job = cls.env["hr.job"].create({"name": "Account Executive", "max_discount": 10.0})
         cls.salesman_employee = Employee.create(
-            {"name": "Sally Salesman", "user_id": cls.salesman.id, "department_id": cls.department.id, "job_id": cls.job.id}
+            {
+                "name": "Sally Salesman",
+                "user_id": cls.salesman.id,
+                "department_id": cls.department.id,
+                "job_id": cls.job.id,
+            }
         )
         cls.payment_term = cls.env.ref("account.account_payment_term_30days")
 
@@ -107,6 +112,16 @@ class TestRounds(RoundsCommon):
         self.assertEqual(new.round_state, "superseded")
         self.assertEqual(set(new3._crm_plus_round_siblings().ids), {order.id, new.id, new3.id})
 
+    def test_form_of_closed_round_is_read_only(self):
+        order = self._make_order()
+        new = self.env["sale.order"].browse(order.action_new_round()["res_id"])
+        with Form(new.with_user(self.salesman)) as form:
+            self.assertFalse(form._get_modifier("order_line", "readonly"))
+            form.note = "Revised offer"
+        form = Form(order.with_user(self.salesman))
+        self.assertTrue(form._get_modifier("order_line", "readonly"))
+        self.assertEqual(form.round_state, "superseded")
+
     def test_copy_starts_a_new_negotiation(self):
         order = self._make_order()
         new = self.env["sale.order"].browse(order.action_new_round()["res_id"])
@@ -133,7 +148,9 @@ class TestRounds(RoundsCommon):
         new.write({"order_line": [Command.create({"product_id": self.service.id, "price_unit": 80.0})]})
         new.payment_term_id = self.env.ref("account.account_payment_term_immediate")
         action = new.with_user(self.salesman).action_compare_rounds()
-        wizard = Form(self.env["sale.order.round.compare"].with_user(self.salesman).with_context(action["context"])).save()
+        wizard = Form(
+            self.env["sale.order.round.compare"].with_user(self.salesman).with_context(action["context"])
+        ).save()
         self.assertEqual(wizard.order_a_id, order)
         self.assertEqual(wizard.order_b_id, new)
         rows = {line.product_id: line for line in wizard.line_ids}
@@ -147,9 +164,7 @@ class TestRounds(RoundsCommon):
         self.assertAlmostEqual(wizard.amount_delta, new.amount_untaxed - order.amount_untaxed)
         self.assertAlmostEqual(wizard.margin_delta, new.margin - order.margin)
         self.assertTrue(wizard.payment_term_changed)
-        html, _fmt = self.env["ir.actions.report"]._render_qweb_html(
-            "crm_plus.action_report_round_compare", wizard.ids
-        )
+        html, _fmt = self.env["ir.actions.report"]._render_qweb_html("crm_plus.action_report_round_compare", wizard.ids)
         self.assertIn(b"Round comparison", html)
         self.assertIn(new.name.encode(), html)
         self.assertEqual(wizard.action_print()["report_name"], "crm_plus.report_round_compare")
@@ -227,8 +242,17 @@ class TestDataScope(RoundsCommon):
     def test_multi_company(self):
         company_b = self.env["res.company"].create({"name": "Rounds Company B"})
         self.team_lead_user.company_ids = [Command.link(company_b.id)]
-        order_b = self.env["sale.order"].with_company(company_b).create(
-            {"partner_id": self.customer.id, "user_id": self.salesman.id, "team_id": self.team.id, "company_id": company_b.id}
+        order_b = (
+            self.env["sale.order"]
+            .with_company(company_b)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "user_id": self.salesman.id,
+                    "team_id": self.team.id,
+                    "company_id": company_b.id,
+                }
+            )
         )
         # visible only when company B is among the allowed companies
         Order = self.env["sale.order"].with_user(self.team_lead_user)

@@ -1,5 +1,5 @@
-from . import sale_order_round_compare
 from . import sale_order_approval_reject
 from . import sale_order_round_accept
 from . import crm_plus_dunning_run_wizard
 from . import crm_plus_plan_step_done
+from . import sale_order_round_compare

@@ -9,7 +9,8 @@ class SaleOrderRoundAccept(models.TransientModel):
 
     order_id = fields.Many2one("sale.order", required=True)
     lost_reason = fields.Text(
-        string="Why the other rounds are lost", required=True,
+        string="Why the other rounds are lost",
+        required=True,
         default=lambda self: self.env._("Customer accepted another round."),
     )
 

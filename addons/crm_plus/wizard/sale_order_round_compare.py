@@ -89,9 +89,7 @@ class SaleOrderRoundCompare(models.TransientModel):
             "subtotal_a": la.price_subtotal if la else 0.0,
             "subtotal_b": lb.price_subtotal if lb else 0.0,
         }
-        if status == "same" and any(
-            vals[f"{f}_a"] != vals[f"{f}_b"] for f in ("qty", "price", "discount", "subtotal")
-        ):
+        if status == "same" and any(vals[f"{f}_a"] != vals[f"{f}_b"] for f in ("qty", "price", "discount", "subtotal")):
             status = "changed"
         vals["status"] = status
         return vals
