@@ -58,9 +58,22 @@ class TierReview(models.Model):
                 else False
             )
 
+    @api.depends_context("uid")
     def _compute_oa_document_readable(self):
-        # only its search matters (record rule); a review one can read is readable
-        self.oa_document_readable = True
+        # Evaluated by ir.rule checks through filtered_domain (as superuser):
+        # sudo(False) gets the acting user back, like the search method.
+        user_env = self.sudo(False).env
+        readable = set()
+        for model in GUARDED_MODELS:
+            reviews = self.sudo().filtered(lambda r, m=model: r.model == m and r.res_id)
+            if reviews and not user_env.user.share:
+                documents = user_env[model].browse(set(reviews.mapped("res_id"))).exists()
+                readable |= {(model, res_id) for res_id in documents._filtered_access("read").ids}
+        for review in self:
+            sudo_review = review.sudo()
+            review.oa_document_readable = (
+                sudo_review.model not in GUARDED_MODELS or (sudo_review.model, sudo_review.res_id) in readable
+            )
 
     @api.model
     def _search_oa_document_readable(self, operator, value):
@@ -68,6 +81,9 @@ class TierReview(models.Model):
         # acting user: sudo(False) gets that user back to ask what he may read.
         user_self = self.sudo(False)
         domain = Domain("model", "not in", list(GUARDED_MODELS))
+        if user_self.env.user.share:
+            # reviewers' names and comments are internal: customers never read them
+            return domain if operator == "in" else ~domain
         for model in GUARDED_MODELS:
             readable = user_self.env[model].with_context(active_test=False)._search([])
             domain |= Domain("model", "=", model) & Domain("res_id", "in", readable)

@@ -75,6 +75,17 @@ class TestOaRoutes(OaCommon):
         self.assertIn("Fine by me", order.oa_log_ids.filtered(lambda e: e.user_id == self.dept_manager).comment)
         self.assertEqual(order.approval_entry_ids.sorted("id").mapped("decision"), ["requested", "approved"])
 
+    def test_approve_with_comment_from_the_form(self):
+        order = self._request()
+        with self.assertRaises(AccessError):
+            order.with_user(self.finance).action_oa_approve_comment()
+        action = order.with_user(self.dept_manager).action_oa_approve_comment()
+        wizard = Form(self.env[action["res_model"]].with_user(self.dept_manager).with_context(action["context"]))
+        wizard.comment = "Checked the margin"
+        wizard.save().add_comment()
+        review = order.review_ids.filtered(lambda r: r.sequence == 1)
+        self.assertEqual((review.status, review.comment), ("approved", "Checked the margin"))
+
     def test_small_order_without_route_keeps_crm_plus_single_step(self):
         self.route.amount_min = 10000.0
         order = self._request(price=1000.0)
@@ -96,13 +107,18 @@ class TestOaRoutes(OaCommon):
         self.assertFalse(order.review_ids)
         self.assertFalse(order.activity_ids.filtered(lambda a: a.user_id == self.dept_manager))
         self.assertTrue(order.activity_ids.filtered(lambda a: a.user_id == self.salesman))
-        # resubmission: a second round, the first one stays in the trail
+        # resubmission after a change: a second round, the first one stays in the trail with what changed
+        order.order_line.with_user(self.salesman).write({"product_uom_qty": 3, "price_unit": 2500.0})
         order.with_user(self.salesman).action_confirm()
         self.assertEqual((order.approval_state, order.oa_round), ("pending", 2))
         trail = order.oa_log_ids.sorted("id")
         self.assertEqual(trail.mapped("action"), ["requested", "rejected", "requested"])
         self.assertEqual(trail.mapped("round"), [1, 1, 2])
         self.assertEqual(trail[1].comment, "Price too low for this volume")
+        self.assertFalse(trail[0].changes)
+        self.assertIn("5000.0 -> 7500.0", trail[2].changes)
+        self.assertIn("OA Widget #1: quantity 2 -> 3", trail[2].changes)
+        self.assertNotIn("unit price", trail[2].changes)
         self.assertEqual(len(order.review_ids), 3)
 
     def test_requester_withdraws(self):

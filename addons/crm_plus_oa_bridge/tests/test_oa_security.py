@@ -54,8 +54,14 @@ class TestOaSecurity(OaCommon):
 
     def test_comment_wizard_and_activities_are_checked(self):
         order = self._request()
-        # a forged comment wizard pointing at someone else's review
-        wizard = self.env["comment.wizard"].with_user(self.other_salesman).create(
+        # reviews of an order one may not read cannot even be put in a wizard
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            self.env["comment.wizard"].with_user(self.other_salesman).create(
+                {"res_model": "sale.order", "res_id": order.id, "review_ids": [Command.set(order.review_ids.ids)],
+                 "validate_reject": "validate", "comment": "sneaky"}
+            )
+        # a forged comment wizard of a later-step approver, pointing at the current step's review
+        wizard = self.env["comment.wizard"].with_user(self.finance).create(
             {
                 "res_model": "sale.order",
                 "res_id": order.id,
@@ -93,12 +99,30 @@ class TestOaSecurity(OaCommon):
         for method in ("request_validation", "restart_validation"):
             with self.assertRaises(UserError):
                 getattr(order.with_user(self.salesman), method)()
-        # the order is locked while it is reviewed, context flags do not open it
-        with self.assertRaises(Exception):
-            order.with_user(self.salesman).with_context(skip_validation_check=True).write({"note": "changed"})
+        # changing what is being approved ends the request (crm_plus semantics), whatever the flags
         with self.assertRaises(AccessError):
             order.with_user(self.salesman).with_context(**FLAGS).write({"approval_state": "approved"})
         self.assertEqual(order.approval_state, "pending")
+        order.with_user(self.salesman).with_context(skip_validation_check=True).write(
+            {"order_line": [Command.create({"product_id": self.product.id, "price_unit": 10.0})]}
+        )
+        self.assertEqual(order.approval_state, "none")
+        self.assertFalse(order.review_ids)
+        self.assertEqual(order.oa_log_ids.sorted("id").mapped("action"), ["requested", "reset"])
+
+    def test_portal_never_reads_reviews(self):
+        order = self._make_order()
+        order.partner_id = self.portal.partner_id
+        order.message_subscribe(partner_ids=self.portal.partner_id.ids)
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(len(order.review_ids), 3)
+        self.assertTrue(order.with_user(self.portal).read(["name"]))
+        self.assertFalse(self.env["tier.review"].with_user(self.portal).search([("res_id", "=", order.id)]))
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            order.review_ids.with_user(self.portal).read(["comment"])
+        # the trail has no portal access at all
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            order.oa_log_ids.with_user(self.portal).read(["comment"])
 
     def test_route_access_per_role(self):
         Route = self.env["crm_plus_oa.route"]
