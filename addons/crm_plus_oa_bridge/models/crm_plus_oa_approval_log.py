@@ -43,9 +43,7 @@ class CrmPlusOaApprovalLog(models.Model):
     changes = fields.Text(string="Changes Since Last Round", readonly=True)
     sha256 = fields.Char(string="SHA-256", readonly=True, help="Digest of the document filed at this point.")
     dms_file_id = fields.Many2one("dms.file", string="Filed Document", readonly=True)
-    document_readable = fields.Boolean(
-        compute="_compute_document_readable", search="_search_document_readable"
-    )
+    document_readable = fields.Boolean(compute="_compute_document_readable", search="_search_document_readable")
 
     @api.depends_context("uid")
     def _compute_document_readable(self):

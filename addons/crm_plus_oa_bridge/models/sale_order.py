@@ -43,10 +43,11 @@ class SaleOrder(models.Model):
             order.oa_can_withdraw = in_flight and user in (order.approval_requested_by_id | order.user_id)
 
     def _compute_oa_approval_count(self):
+        if not self.env["crm_plus_oa.approval.log"].has_access("read"):
+            self.oa_approval_count = 0
+            return
         counts = dict(
-            self.env["crm_plus_oa.approval.log"]._read_group(
-                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
-            )
+            self.env["crm_plus_oa.approval.log"]._read_group([("order_id", "in", self.ids)], ["order_id"], ["__count"])
         )
         for order in self:
             order.oa_approval_count = counts.get(order, 0)
@@ -100,15 +101,15 @@ class SaleOrder(models.Model):
         }
         if not reviews:
             return Log.create(base)
-        return Log.create(
-            [dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()]
-        )
+        return Log.create([dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()])
 
     def _crm_plus_oa_sync_activities(self):
         """One approval activity for each approver of the current step, none for anybody else."""
         self.ensure_one()
         order = self.sudo()
-        current = self._crm_plus_oa_current_reviews() if order.approval_state == "pending" else order.review_ids.browse()
+        current = (
+            self._crm_plus_oa_current_reviews() if order.approval_state == "pending" else order.review_ids.browse()
+        )
         users = current.mapped("oa_user_ids")
         activity_type = self.env.ref(ACTIVITY_TYPE)
         activities = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
@@ -161,9 +162,11 @@ class SaleOrder(models.Model):
             "payment_term": order.payment_term_id.display_name or "",
             "lines": {
                 f"{line.product_id.display_name or line.name} #{index}": [
-                    line.product_uom_qty, line.price_unit, line.discount
+                    line.product_uom_qty,
+                    line.price_unit,
+                    line.discount,
                 ]
-                for index, line in enumerate(order.order_line.filtered(lambda l: not l.display_type), start=1)
+                for index, line in enumerate(order.order_line.filtered(lambda line: not line.display_type), start=1)
             },
         }
 
@@ -172,7 +175,9 @@ class SaleOrder(models.Model):
         changes = []
         if old.get("amount_untaxed") != new["amount_untaxed"]:
             changes.append(
-                self.env._("Untaxed amount: %(old)s -> %(new)s", old=old.get("amount_untaxed"), new=new["amount_untaxed"])
+                self.env._(
+                    "Untaxed amount: %(old)s -> %(new)s", old=old.get("amount_untaxed"), new=new["amount_untaxed"]
+                )
             )
         if old.get("payment_term") != new["payment_term"]:
             changes.append(
@@ -187,7 +192,10 @@ class SaleOrder(models.Model):
                 changes.append(
                     self.env._(
                         "Added %(line)s: quantity %(qty)s, unit price %(price)s, discount %(discount)s%%",
-                        line=key, qty=after[0], price=after[1], discount=after[2],
+                        line=key,
+                        qty=after[0],
+                        price=after[1],
+                        discount=after[2],
                     )
                 )
             elif not after:
@@ -234,13 +242,17 @@ class SaleOrder(models.Model):
         # sudo: the route fields are the bridge's record of the request
         order._crm_plus_gate().write({"oa_route_id": route.id, "oa_round": order.oa_round + 1})
         # sudo: reviews of guarded documents are created by the bridge only
-        reviews = self.env["tier.review"].sudo().create(
-            [dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan]
+        reviews = (
+            self.env["tier.review"]
+            .sudo()
+            .create([dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan])
         )
         self._crm_plus_log_approval("requested", text, rules)
         snapshot = self._crm_plus_oa_snapshot()
-        previous = self.env["crm_plus_oa.approval.log"].sudo().search(
-            [("order_id", "=", self.id), ("action", "=", "requested")], order="id desc", limit=1
+        previous = (
+            self.env["crm_plus_oa.approval.log"]
+            .sudo()
+            .search([("order_id", "=", self.id), ("action", "=", "requested")], order="id desc", limit=1)
         )
         self._crm_plus_oa_log(
             "requested",
@@ -338,7 +350,8 @@ class SaleOrder(models.Model):
             raise UserError(
                 self.env._(
                     "Route %(route)s needs a contract of %(customer)s in its Contracts folder before approval.",
-                    route=route.name, customer=self.partner_id.commercial_partner_id.display_name,
+                    route=route.name,
+                    customer=self.partner_id.commercial_partner_id.display_name,
                 )
             )
 

@@ -28,7 +28,11 @@ class TierReview(models.Model):
     oa_step_name = fields.Char(string="Step", readonly=True)
     oa_mode = fields.Selection(STEP_MODES, string="Step Mode", readonly=True)
     oa_user_ids = fields.Many2many(
-        "res.users", "crm_plus_oa_tier_review_user_rel", "review_id", "user_id", string="Step Approvers",
+        "res.users",
+        "crm_plus_oa_tier_review_user_rel",
+        "review_id",
+        "user_id",
+        string="Step Approvers",
         readonly=True,
     )
     oa_limit_hours = fields.Integer(string="Time Limit (hours)", readonly=True)
@@ -94,9 +98,7 @@ class TierReview(models.Model):
         if self.env.su:
             return
         if GUARDED_MODELS.intersection(model_names):
-            raise AccessError(
-                self.env._("Approvals change only through Approve, Reject, Forward and Withdraw.")
-            )
+            raise AccessError(self.env._("Approvals change only through Approve, Reject, Forward and Withdraw."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -172,7 +174,9 @@ class TierReview(models.Model):
         self._crm_plus_oa_check_can_act()
         record = self.env[self.model].browse(self.res_id).sudo()
         excluded = record._crm_plus_oa_excluded_users()
-        same_step = record.review_ids.filtered(lambda r: r.sequence == self.sequence and r.status in ("waiting", "pending"))
+        same_step = record.review_ids.filtered(
+            lambda r: r.sequence == self.sequence and r.status in ("waiting", "pending")
+        )
         if user.share or not user.active or user in excluded or user in same_step.mapped("oa_user_ids"):
             raise UserError(
                 self.env._(
@@ -210,11 +214,15 @@ class TierReview(models.Model):
                 continue
             body = self.env._(
                 "Step %(step)s has been waiting since %(since)s (limit: %(hours)s hours).",
-                step=review.oa_step_name, since=review.oa_pending_since, hours=review.oa_limit_hours,
+                step=review.oa_step_name,
+                since=review.oa_pending_since,
+                hours=review.oa_limit_hours,
             )
             for user in review.reviewer_ids:
                 record.activity_schedule(
-                    "base_tier_validation.mail_act_tier_validation_reminder", note=body, user_id=user.id,
+                    "base_tier_validation.mail_act_tier_validation_reminder",
+                    note=body,
+                    user_id=user.id,
                     summary=self.env._("Reminder: approval waiting"),
                 )
             review.oa_reminded = True
@@ -222,8 +230,6 @@ class TierReview(models.Model):
             escalate = review.oa_escalation_user_id
             if escalate and escalate not in review.reviewer_ids:
                 review.write({"oa_user_ids": [Command.link(escalate.id)]})
-                record._crm_plus_oa_log(
-                    "escalated", review, self.env._("Escalated to %(user)s.", user=escalate.name)
-                )
+                record._crm_plus_oa_log("escalated", review, self.env._("Escalated to %(user)s.", user=escalate.name))
                 record._crm_plus_oa_schedule_activities(review, users=escalate)
         return True

@@ -45,8 +45,10 @@ class TestOaRoutes(OaCommon):
         with self.assertRaises(AccessError):
             order.with_user(self.finance).action_approve()
         # the second signature, from the To Approve list, confirms the order
-        to_approve = self.env["tier.review"].with_user(self.finance2).search(
-            [("status", "=", "pending"), ("can_review", "=", True), ("reviewer_ids", "in", self.finance2.id)]
+        to_approve = (
+            self.env["tier.review"]
+            .with_user(self.finance2)
+            .search([("status", "=", "pending"), ("can_review", "=", True), ("reviewer_ids", "in", self.finance2.id)])
         )
         self.assertEqual(to_approve, reviews[1:].filtered(lambda r: self.finance2 in r.reviewer_ids))
         to_approve.action_oa_approve()
@@ -158,8 +160,13 @@ class TestOaRoutes(OaCommon):
         self.step_finance.mode = "sequential"
         self.route.step_ids = [
             Command.create(
-                {"sequence": 30, "name": "Direction", "approver_kind": "group",
-                 "group_id": self.env.ref("crm_plus_oa_bridge.crm_plus_oa_bridge_group_manager").id, "mode": "any"}
+                {
+                    "sequence": 30,
+                    "name": "Direction",
+                    "approver_kind": "group",
+                    "group_id": self.env.ref("crm_plus_oa_bridge.crm_plus_oa_bridge_group_manager").id,
+                    "mode": "any",
+                }
             )
         ]
         order = self._request()
@@ -194,7 +201,9 @@ class TestOaRoutes(OaCommon):
         self.assertEqual(manager_step._crm_plus_oa_resolve(order, self.dept_manager), self.director)
         field_step = Step.create(
             {
-                "route_id": self.route.id, "name": "Field", "approver_kind": "field",
+                "route_id": self.route.id,
+                "name": "Field",
+                "approver_kind": "field",
                 "field_id": self.env["ir.model.fields"]._get("sale.order", "user_id").id,
             }
         )
@@ -245,7 +254,9 @@ class TestOaRoutes(OaCommon):
             Review._cron_crm_plus_oa_remind()
         self.assertTrue(review.oa_reminded)
         reminder = self.env.ref("base_tier_validation.mail_act_tier_validation_reminder")
-        self.assertTrue(order.activity_ids.filtered(lambda a: a.activity_type_id == reminder and a.user_id == self.dept_manager))
+        self.assertTrue(
+            order.activity_ids.filtered(lambda a: a.activity_type_id == reminder and a.user_id == self.dept_manager)
+        )
         self.assertEqual(review.reviewer_ids, self.dept_manager | self.director)
         self.assertTrue(self._activity(order, self.director))
         self.assertEqual(

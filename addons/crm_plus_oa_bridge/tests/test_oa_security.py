@@ -18,7 +18,14 @@ FLAGS = {
 class TestOaSecurity(OaCommon):
     def test_only_the_steps_approvers_act(self):
         order = self._request()
-        outsiders = (self.salesman, self.other_salesman, self.finance, self.sales_manager, self.crm_admin, self.oa_admin)
+        outsiders = (
+            self.salesman,
+            self.other_salesman,
+            self.finance,
+            self.sales_manager,
+            self.crm_admin,
+            self.oa_admin,
+        )
         for user in outsiders:
             for context in ({}, FLAGS):
                 as_user = order.with_user(user).with_context(**context)
@@ -57,18 +64,27 @@ class TestOaSecurity(OaCommon):
         # reviews of an order one may not read cannot even be put in a wizard
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             self.env["comment.wizard"].with_user(self.other_salesman).create(
-                {"res_model": "sale.order", "res_id": order.id, "review_ids": [Command.set(order.review_ids.ids)],
-                 "validate_reject": "validate", "comment": "sneaky"}
+                {
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                    "review_ids": [Command.set(order.review_ids.ids)],
+                    "validate_reject": "validate",
+                    "comment": "sneaky",
+                }
             )
         # a forged comment wizard of a later-step approver, pointing at the current step's review
-        wizard = self.env["comment.wizard"].with_user(self.finance).create(
-            {
-                "res_model": "sale.order",
-                "res_id": order.id,
-                "review_ids": [Command.set(order.review_ids.ids)],
-                "validate_reject": "validate",
-                "comment": "sneaky",
-            }
+        wizard = (
+            self.env["comment.wizard"]
+            .with_user(self.finance)
+            .create(
+                {
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                    "review_ids": [Command.set(order.review_ids.ids)],
+                    "validate_reject": "validate",
+                    "comment": "sneaky",
+                }
+            )
         )
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             wizard.add_comment()
@@ -80,14 +96,18 @@ class TestOaSecurity(OaCommon):
             activity.with_user(self.crm_admin).action_done()
         self.assertEqual(order.review_ids.filtered(lambda r: r.sequence == 1).status, "pending")
         # the real reviewer's comment wizard works
-        wizard = self.env["comment.wizard"].with_user(self.dept_manager).create(
-            {
-                "res_model": "sale.order",
-                "res_id": order.id,
-                "review_ids": [Command.set(order.review_ids.ids)],
-                "validate_reject": "validate",
-                "comment": "ok",
-            }
+        wizard = (
+            self.env["comment.wizard"]
+            .with_user(self.dept_manager)
+            .create(
+                {
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                    "review_ids": [Command.set(order.review_ids.ids)],
+                    "validate_reject": "validate",
+                    "comment": "ok",
+                }
+            )
         )
         wizard.add_comment()
         self.assertEqual(order.review_ids.filtered(lambda r: r.sequence == 1).status, "approved")
@@ -126,7 +146,12 @@ class TestOaSecurity(OaCommon):
 
     def test_route_access_per_role(self):
         Route = self.env["crm_plus_oa.route"]
-        vals = {"name": "Mine", "step_ids": [Command.create({"name": "S", "approver_kind": "user", "user_ids": [Command.set(self.finance.ids)]})]}
+        vals = {
+            "name": "Mine",
+            "step_ids": [
+                Command.create({"name": "S", "approver_kind": "user", "user_ids": [Command.set(self.finance.ids)]})
+            ],
+        }
         for user in (self.salesman, self.dept_manager, self.finance, self.sales_manager):
             with self.subTest(user=user.login):
                 self.assertTrue(Route.with_user(user).search([("id", "=", self.route.id)]))
@@ -150,10 +175,14 @@ class TestOaSecurity(OaCommon):
         Review = self.env["tier.review"]
         # the salesperson and the current approvers see it; another salesman does not
         self.assertTrue(Log.with_user(self.salesman).search([("order_id", "=", order.id)]))
-        self.assertTrue(Review.with_user(self.dept_manager).search([("res_id", "=", order.id), ("model", "=", "sale.order")]))
+        self.assertTrue(
+            Review.with_user(self.dept_manager).search([("res_id", "=", order.id), ("model", "=", "sale.order")])
+        )
         self.assertTrue(order.with_user(self.finance).read(["name"]))  # a later-step approver may read it
         self.assertFalse(Log.with_user(self.other_salesman).search([("order_id", "=", order.id)]))
-        self.assertFalse(Review.with_user(self.other_salesman).search([("res_id", "=", order.id), ("model", "=", "sale.order")]))
+        self.assertFalse(
+            Review.with_user(self.other_salesman).search([("res_id", "=", order.id), ("model", "=", "sale.order")])
+        )
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             order.review_ids.with_user(self.other_salesman).read(["status"])
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
