@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -369,6 +369,16 @@ class TestApprovalRoles(ApprovalCommon):
         rule = self.Rule.with_user(self.crm_admin).create({"name": "x", "rule_type": "margin", "margin_floor": 5})
         self.assertEqual(rule.company_id, self.company)
         self.assertTrue(self.amount_rule.with_user(self.salesman).read(["name"]))
+
+    def test_rule_form(self):
+        with Form(self.Rule.with_user(self.crm_admin)) as form:
+            form.name = "Terms"
+            form.rule_type = "payment_term"
+            self.assertTrue(form._get_modifier("amount_threshold", "invisible"))
+            form.payment_term_ids.add(self.payment_term)
+        self.assertEqual(form.record.payment_term_ids, self.payment_term)
+        with self.assertRaises(ValidationError), Form(self.Rule.with_user(self.crm_admin)) as form:
+            form.name = "No threshold"  # amount rules need a positive threshold
 
     def test_history_is_read_only(self):
         order = self._make_order(lines=2, price=600.0)
