@@ -273,3 +273,38 @@ class TestOaRoutes(OaCommon):
         self.assertEqual(order.approval_state, "none")
         self.assertFalse(order.review_ids)
         self.assertEqual(order.oa_log_ids.sorted("id").mapped("action"), ["requested", "reset"])
+
+    def test_portal_signature_path_is_routed_too(self):
+        order = self._make_order()
+        order.action_quotation_sent()
+        # the portal signature / online payment confirm in sudo
+        order.sudo()._validate_order()
+        self.assertEqual(order.approval_state, "pending")
+        self.assertFalse(order.picking_ids)
+        self.assertEqual(len(order.review_ids), 3)
+        self.assertEqual(order.review_ids.filtered(lambda r: r.sequence == 1).reviewer_ids, self.dept_manager)
+        for user in (self.dept_manager, self.finance, self.finance2):
+            order.with_user(user).action_approve()
+        self.assertEqual((order.state, order.approval_state), ("sale", "approved"))
+
+    def test_route_form_and_order_form(self):
+        with Form(self.env["crm_plus_oa.route"].with_user(self.oa_admin)) as route_form:
+            route_form.name = "Discounts"
+            route_form.document_type = "discount"
+            route_form.discount_min = 15.0
+            with route_form.step_ids.new() as step:
+                step.name = "Two levels up"
+                step.approver_kind = "department_level"
+                step.department_level = 2
+                step.mode = "any"
+        route = route_form.record
+        self.assertEqual(route.model, "sale.order")
+        self.assertTrue(route.step_ids.definition_id)
+        self.assertFalse(route.step_ids.definition_id.active)
+        # the order form shows the approval to its approver, with the buttons he may use
+        order = self._request()
+        form = Form(order.with_user(self.dept_manager))
+        self.assertTrue(form.oa_can_act)
+        self.assertFalse(form.oa_can_withdraw)
+        self.assertTrue(Form(order.with_user(self.salesman)).oa_can_withdraw)
+        self.assertFalse(Form(order.with_user(self.finance)).oa_can_act)
