@@ -25,18 +25,23 @@ def parse_args(description, **extra):
 
 def registry(db):
     """Registry on db, configured like the Makefile's odoo-bin (PG* env, addons path)."""
-    import odoo  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-    from odoo.tools import config  # noqa: PLC0415
+    import odoo
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
 
-    user = os.environ.get("ODOO_DB_USER") or ("crm_plus" if os.environ.get("PGUSER", "postgres") == "postgres" else os.environ["PGUSER"])
-    config.parse_config([
-        f"--addons-path={ODOO_SRC}/addons,{REPO}/addons",
-        f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
-        f"--db_port={os.environ.get('PGPORT', '5432')}",
-        f"--db_user={user}",
-        "--log-level=warn",
-    ] + ([f"--db_password={os.environ['PGPASSWORD']}"] if os.environ.get("PGPASSWORD") else []))
+    user = os.environ.get("ODOO_DB_USER") or (
+        "crm_plus" if os.environ.get("PGUSER", "postgres") == "postgres" else os.environ["PGUSER"]
+    )
+    config.parse_config(
+        [
+            f"--addons-path={ODOO_SRC}/addons,{REPO}/addons",
+            f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
+            f"--db_port={os.environ.get('PGPORT', '5432')}",
+            f"--db_user={user}",
+            "--log-level=warn",
+        ]
+        + ([f"--db_password={os.environ['PGPASSWORD']}"] if os.environ.get("PGPASSWORD") else [])
+    )
     odoo.tools.config["db_name"] = [db]
     return Registry(db)
 

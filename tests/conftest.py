@@ -42,6 +42,21 @@ def odoo_cmd(*args):
     return cmd
 
 
+def odoo_conf(path):
+    """Write an odoo.conf for subcommands that read connection options only from a file (i18n)."""
+    lines = [
+        "[options]",
+        f"addons_path = {ADDONS_PATH}",
+        f"db_host = {os.environ.get('PGHOST', '127.0.0.1')}",
+        f"db_port = {os.environ.get('PGPORT', '5432')}",
+        f"db_user = {ODOO_DB_USER}",
+    ]
+    if os.environ.get("PGPASSWORD"):
+        lines.append(f"db_password = {os.environ['PGPASSWORD']}")
+    Path(path).write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
 def run_odoo(*args, timeout=1200):
     """Run odoo-bin to completion; fail the test on a non-zero exit or an ERROR line."""
     proc = subprocess.run(odoo_cmd(*args), capture_output=True, text=True, timeout=timeout)
@@ -61,9 +76,9 @@ def odoo_shell(db, code, timeout=900):
         timeout=timeout,
     )
     out = [ln[len(MARK) :] for ln in proc.stdout.splitlines() if ln.startswith(MARK)]
-    assert proc.returncode == 0 and "Traceback" not in proc.stderr + proc.stdout, (
-        f"odoo shell failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    )
+    assert (
+        proc.returncode == 0 and "Traceback" not in proc.stderr + proc.stdout
+    ), f"odoo shell failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     return [json.loads(x) for x in out]
 
 
@@ -104,8 +119,15 @@ def odoo_server(tested_db):
     """A real Odoo HTTP server on the tested database; yields its base URL."""
     port = free_port()
     proc = subprocess.Popen(
-        odoo_cmd("-d", tested_db, f"--http-port={port}", "--http-interface=127.0.0.1",
-                 "--db-filter=^%s$" % tested_db, "--max-cron-threads=0", "--log-level=warn"),
+        odoo_cmd(
+            "-d",
+            tested_db,
+            f"--http-port={port}",
+            "--http-interface=127.0.0.1",
+            f"--db-filter=^{tested_db}$",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -2,29 +2,29 @@
 
 from conftest import MODULES, odoo_shell, pg, run_odoo
 
-LEFTOVERS = """
+LEFTOVERS = f"""
 cr = env.cr
-cr.execute("SELECT model FROM ir_model WHERE model LIKE 'crm_plus%%'")
+cr.execute("SELECT model FROM ir_model WHERE model LIKE 'crm_plus%'")
 models = [r[0] for r in cr.fetchall()]
-cr.execute("SELECT model, name FROM ir_model_fields WHERE name LIKE 'x_attr_%%' OR name LIKE 'crm_plus%%'")
+cr.execute("SELECT model, name FROM ir_model_fields WHERE name LIKE 'x_attr_%' OR name LIKE 'crm_plus%'")
 fields = cr.fetchall()
-cr.execute("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'crm_plus%%'")
+cr.execute("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'crm_plus%'")
 tables = [r[0] for r in cr.fetchall()]
 cr.execute(\"\"\"SELECT table_name, column_name FROM information_schema.columns
-              WHERE column_name LIKE 'x_attr_%%' OR column_name LIKE 'crm_plus%%'\"\"\")
+              WHERE column_name LIKE 'x_attr_%' OR column_name LIKE 'crm_plus%'\"\"\")
 columns = cr.fetchall()
 cr.execute("SELECT module FROM ir_model_data WHERE module IN ('crm_plus', 'crm_plus_oa_bridge') LIMIT 5")
 xmlids = [r[0] for r in cr.fetchall()]
-cr.execute("SELECT name FROM ir_ui_view WHERE name LIKE '%%crm_plus%%' LIMIT 5")
+cr.execute("SELECT name FROM ir_ui_view WHERE name LIKE '%crm_plus%' LIMIT 5")
 views = [r[0] for r in cr.fetchall()]
-states = dict(env['ir.module.module'].search([('name', 'in', %r)]).mapped(lambda m: (m.name, m.state)))
+states = dict(env['ir.module.module'].search([('name', 'in', {list(MODULES)!r})]).mapped(lambda m: (m.name, m.state)))
 emit(dict(models=models, fields=fields, tables=tables, columns=columns, xmlids=xmlids, views=views, states=states))
-""" % (list(MODULES),)
+"""
 
-UNINSTALL = """
-mods = env['ir.module.module'].search([('name', 'in', %r)])
+UNINSTALL = f"""
+mods = env['ir.module.module'].search([('name', 'in', {list(MODULES)!r})])
 mods.button_immediate_uninstall()
-""" % (list(MODULES),)
+"""
 
 
 def test_install_uninstall_reinstall(fresh_db):

@@ -27,7 +27,12 @@ def test_login_page_is_served(odoo_server):
 
 
 def test_both_addons_installed(rpc):
-    mods = rpc("ir.module.module", "search_read", [["name", "in", ["crm_plus", "crm_plus_oa_bridge"]]], fields=["name", "state"])
+    mods = rpc(
+        "ir.module.module",
+        "search_read",
+        [["name", "in", ["crm_plus", "crm_plus_oa_bridge"]]],
+        fields=["name", "state"],
+    )
     assert {m["name"]: m["state"] for m in mods} == {"crm_plus": "installed", "crm_plus_oa_bridge": "installed"}
 
 

@@ -5,8 +5,13 @@ import re
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SECTIONS = [("DESCRIPTION", None), ("CONFIGURE", "Configuration"), ("USAGE", "Usage"),
-            ("HISTORY", "Changelog"), ("CONTRIBUTORS", "Contributors")]
+SECTIONS = [
+    ("DESCRIPTION", None),
+    ("CONFIGURE", "Configuration"),
+    ("USAGE", "Usage"),
+    ("HISTORY", "Changelog"),
+    ("CONTRIBUTORS", "Contributors"),
+]
 
 
 def md_to_rst(text):
@@ -27,8 +32,19 @@ def md_to_rst(text):
 def build(addon_dir):
     manifest = ast.literal_eval((addon_dir / "__manifest__.py").read_text())
     title = manifest["name"]
-    parts = ["=" * len(title), title, "=" * len(title), "", manifest["summary"], "",
-             f"*Version {manifest['version']} — license {manifest['license']}*", "", ".. contents::", "   :local:", ""]
+    parts = [
+        "=" * len(title),
+        title,
+        "=" * len(title),
+        "",
+        manifest["summary"],
+        "",
+        f"*Version {manifest['version']} — license {manifest['license']}*",
+        "",
+        ".. contents::",
+        "   :local:",
+        "",
+    ]
     for frag, heading in SECTIONS:
         path = addon_dir / "readme" / f"{frag}.md"
         if not path.exists():

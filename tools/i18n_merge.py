@@ -27,8 +27,12 @@ def merge(addon_dir, lang):
     new.metadata = dict(HEADER, Language=lang)
     for entry in pot:
         e = polib.POEntry(
-            msgid=entry.msgid, msgctxt=entry.msgctxt, occurrences=entry.occurrences,
-            comment=entry.comment, tcomment=entry.tcomment, flags=entry.flags,
+            msgid=entry.msgid,
+            msgctxt=entry.msgctxt,
+            occurrences=entry.occurrences,
+            comment=entry.comment,
+            tcomment=entry.tcomment,
+            flags=entry.flags,
         )
         e.msgstr = known.get((entry.msgctxt, entry.msgid)) or by_id.get(entry.msgid, "")
         new.append(e)

@@ -16,11 +16,11 @@ PY
 )
 if [ "$exists" = no ]; then
     log "creating database $DB with $MODULES and demo data (a few minutes)"
-    odoo_bin -d "$DB" -i "$MODULES" --with-demo --stop-after-init --load-language=zh_CN \
+    odoo_bin -d "$DB" -i "$MODULES" --with-demo --stop-after-init --load-language=en_US,zh_CN \
         --http-port="$PORT" --log-level=warn
     # admin/admin is the demo login
 fi
 log "serving http://localhost:$PORT (login admin / admin), database $DB"
 exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" --addons-path="$ADDONS_PATH" \
-    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" ${PGPASSWORD:+--db_password="$PGPASSWORD"} \
+    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$ODOO_DB_USER" ${PGPASSWORD:+--db_password="$PGPASSWORD"} \
     -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" --http-interface="${HTTP_INTERFACE:-127.0.0.1}" ${ODOO_ARGS:-}

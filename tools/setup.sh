@@ -10,8 +10,8 @@ cd "$here"
 . tools/common.sh
 
 # -- system packages -------------------------------------------------------
-# Debian names; chromium for browser tours, wkhtmltopdf for PDF reports.
-SYSTEM_PACKAGES="libpq-dev libldap2-dev libsasl2-dev chromium wkhtmltopdf"
+# Debian names; chromium for browser tours, wkhtmltopdf for PDF reports, a CJK font for both.
+SYSTEM_PACKAGES="libpq-dev libldap2-dev libsasl2-dev chromium wkhtmltopdf fonts-wqy-zenhei"
 missing=""
 for pkg in $SYSTEM_PACKAGES; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -19,7 +19,13 @@ class CrmPlusCommon(TransactionCase):
         cls.sales_manager = new_test_user(
             cls.env, login="cp_manager", name="Mona Manager", groups="sales_team.group_sale_manager"
         )
-        cls.approver = new_test_user(cls.env, login="cp_approver", name="Abe Approver", groups="crm_plus.crm_plus_group_approver")
-        cls.finance = new_test_user(cls.env, login="cp_finance", name="Fay Finance", groups="crm_plus.crm_plus_group_finance")
-        cls.crm_admin = new_test_user(cls.env, login="cp_admin", name="Ada Admin", groups="crm_plus.crm_plus_group_admin")
+        cls.approver = new_test_user(
+            cls.env, login="cp_approver", name="Abe Approver", groups="crm_plus.crm_plus_group_approver"
+        )
+        cls.finance = new_test_user(
+            cls.env, login="cp_finance", name="Fay Finance", groups="crm_plus.crm_plus_group_finance"
+        )
+        cls.crm_admin = new_test_user(
+            cls.env, login="cp_admin", name="Ada Admin", groups="crm_plus.crm_plus_group_admin"
+        )
         cls.portal = new_test_user(cls.env, login="cp_portal", name="Pat Portal", groups="base.group_portal")

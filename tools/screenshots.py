@@ -1,0 +1,137 @@
+"""Screenshots of the product for the README and readme fragments (docs/*.png).
+
+Drives headless Chromium over the DevTools protocol (websocket-client, in the
+test requirements) against a running `make run` server:
+
+    .venv/bin/python tools/screenshots.py [--url http://localhost:8069] [--db crm_plus_demo] [--lang en_US]
+
+Each shot is an Odoo web client URL (menu/action by xmlid) opened as admin.
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+import xmlrpc.client
+
+import websocket
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHOTS = [
+    # (file name, URL path after login)
+    ("customers", "/odoo/action-crm_plus.res_partner_action_customer"),
+    ("oa_approvals", "/odoo/action-crm_plus_oa_bridge.tier_review_action_all"),
+]
+
+
+class Chrome:
+    def __init__(self, width=1440, height=900):
+        self.profile = tempfile.mkdtemp(prefix="crm_plus_shots_")
+        port = 9222 + os.getpid() % 500
+        self.proc = subprocess.Popen(
+            [
+                shutil.which("chromium") or "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={self.profile}",
+                f"--window-size={width},{height}",
+                f"--remote-debugging-port={port}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2) as r:
+                    pages = [t for t in json.load(r) if t["type"] == "page"]
+                if pages:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        self.ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=60)
+        self.seq = 0
+
+    def call(self, method, **params):
+        self.seq += 1
+        self.ws.send(json.dumps({"id": self.seq, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.seq:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+
+    def js(self, expr):
+        return self.call("Runtime.evaluate", expression=expr, awaitPromise=True, returnByValue=True)["result"].get(
+            "value"
+        )
+
+    def goto(self, url, ready="document.readyState === 'complete'", settle=2.0):
+        self.call("Page.navigate", url=url)
+        deadline = time.time() + 30
+        while time.time() < deadline and not self.js(ready):
+            time.sleep(0.2)
+        time.sleep(settle)
+
+    def shot(self, path):
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        with open(path, "wb") as fh:
+            fh.write(base64.b64decode(data))
+
+    def close(self):
+        self.ws.close()
+        self.proc.terminate()
+        self.proc.wait(10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="http://localhost:8069")
+    parser.add_argument("--db", default="crm_plus_demo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+    parser.add_argument("--lang", default="en_US", help="en_US or zh_CN (suffix added to file names)")
+    parser.add_argument("--out", default=os.path.join(REPO, "docs"))
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    # Shots in the language asked for: set it on the user first.
+    common = xmlrpc.client.ServerProxy(f"{args.url}/xmlrpc/2/common")
+    uid = common.authenticate(args.db, args.login, args.password, {})
+    models = xmlrpc.client.ServerProxy(f"{args.url}/xmlrpc/2/object")
+    models.execute_kw(args.db, uid, args.password, "res.users", "write", [[uid], {"lang": args.lang}])
+    chrome = Chrome()
+    try:
+        chrome.goto(f"{args.url}/web/login?db={args.db}")
+        chrome.js(
+            f"document.querySelector('input[name=login]').value = {json.dumps(args.login)};"
+            f"document.querySelector('input[name=password]').value = {json.dumps(args.password)};"
+            "document.querySelector('form.oe_login_form').submit(); true"
+        )
+        time.sleep(3)
+        suffix = "" if args.lang == "en_US" else f"_{args.lang}"
+        for name, path in SHOTS:
+            chrome.goto(
+                args.url + path, ready="!!document.querySelector('.o_content .o_renderer, .o_content .o_list_renderer')"
+            )
+            target = os.path.join(args.out, f"{name}{suffix}.png")
+            chrome.shot(target)
+            print("wrote", os.path.relpath(target, REPO))
+    finally:
+        chrome.close()
+
+
+if __name__ == "__main__":
+    main()
