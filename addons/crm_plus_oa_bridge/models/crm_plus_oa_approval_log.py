@@ -39,15 +39,20 @@ class CrmPlusOaApprovalLog(models.Model):
     step_name = fields.Char(string="Step", readonly=True)
     sequence = fields.Integer(string="Tier", readonly=True)
     comment = fields.Text(readonly=True)
+    snapshot = fields.Json(readonly=True, help="Totals and lines the request was made for.")
+    changes = fields.Text(string="Changes Since Last Round", readonly=True)
     sha256 = fields.Char(string="SHA-256", readonly=True, help="Digest of the document filed at this point.")
     dms_file_id = fields.Many2one("dms.file", string="Filed Document", readonly=True)
-    document_readable = fields.Boolean(
-        compute="_compute_document_readable", search="_search_document_readable"
-    )
+    document_readable = fields.Boolean(compute="_compute_document_readable", search="_search_document_readable")
 
+    @api.depends_context("uid")
     def _compute_document_readable(self):
-        # only its search matters (record rule)
-        self.document_readable = True
+        # Evaluated by ir.rule checks through filtered_domain (as superuser):
+        # sudo(False) gets the acting user back, like the search method.
+        orders = self.sudo().order_id
+        readable = orders.with_env(self.sudo(False).env)._filtered_access("read") if orders else orders
+        for entry in self:
+            entry.document_readable = entry.sudo().order_id.id in readable.ids
 
     @api.model
     def _search_document_readable(self, operator, value):

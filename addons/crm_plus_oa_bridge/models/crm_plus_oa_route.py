@@ -41,7 +41,10 @@ class CrmPlusOaRoute(models.Model):
     active = fields.Boolean(default=True, tracking=True)
     sequence = fields.Integer(default=10, help="The first matching route (lowest sequence) takes the request.")
     company_id = fields.Many2one(
-        "res.company", default=lambda self: self.env.company, index=True, tracking=True,
+        "res.company",
+        default=lambda self: self.env.company,
+        index=True,
+        tracking=True,
         help="Empty: the route serves every company.",
     )
     currency_id = fields.Many2one(
@@ -51,27 +54,35 @@ class CrmPlusOaRoute(models.Model):
     model = fields.Char(compute="_compute_model", store=True)
     # conditions
     amount_min = fields.Monetary(
-        string="Untaxed Amount From", currency_field="currency_id", tracking=True,
+        string="Untaxed Amount From",
+        currency_field="currency_id",
+        tracking=True,
         help="The route takes orders whose untaxed amount is at least this (0: any amount).",
     )
     amount_max = fields.Monetary(
-        string="Untaxed Amount Below", currency_field="currency_id", tracking=True,
+        string="Untaxed Amount Below",
+        currency_field="currency_id",
+        tracking=True,
         help="The route takes orders whose untaxed amount is below this (0: no upper bound).",
     )
     discount_min = fields.Float(
-        string="Max Line Discount From (%)", tracking=True,
+        string="Max Line Discount From (%)",
+        tracking=True,
         help="The route takes orders with a line discount of at least this percentage (0: any).",
     )
     margin_max = fields.Float(
-        string="Margin Below (%)", tracking=True,
+        string="Margin Below (%)",
+        tracking=True,
         help="The route takes orders whose margin is below this percentage (0: any margin).",
     )
     partner_category_ids = fields.Many2many(
-        "res.partner.category", string="Customer Tags",
+        "res.partner.category",
+        string="Customer Tags",
         help="The route takes orders of customers with one of these tags (empty: any customer).",
     )
     filter_domain = fields.Char(
-        string="Extra Condition", default="[]",
+        string="Extra Condition",
+        default="[]",
         help="A domain on the document, for conditions the fields above do not cover.",
     )
     step_ids = fields.One2many("crm_plus_oa.route.step", "route_id", string="Steps", copy=True)
@@ -109,8 +120,11 @@ class CrmPlusOaRoute(models.Model):
                 self.env[route.model or "sale.order"].sudo().search_count(Domain(domain), limit=1)
             except (ValueError, SyntaxError, TypeError, KeyError) as error:
                 raise ValidationError(
-                    self.env._("Route %(route)s: the extra condition is not a valid domain (%(error)s).",
-                               route=route.name, error=error)
+                    self.env._(
+                        "Route %(route)s: the extra condition is not a valid domain (%(error)s).",
+                        route=route.name,
+                        error=error,
+                    )
                 ) from error
 
     # --------------------------------------------------------------- matching
@@ -144,7 +158,9 @@ class CrmPlusOaRoute(models.Model):
             if self.margin_max and record.margin_percent * 100 >= self.margin_max:
                 return False
             partner = record.partner_id.commercial_partner_id
-            if self.partner_category_ids and not (self.partner_category_ids & (partner.category_id | record.partner_id.category_id)):
+            if self.partner_category_ids and not (
+                self.partner_category_ids & (partner.category_id | record.partner_id.category_id)
+            ):
                 return False
         domain = literal_eval(self.filter_domain or "[]")
         return not domain or bool(record.sudo().filtered_domain(domain))
@@ -166,7 +182,9 @@ class CrmPlusOaRoute(models.Model):
                         "Approval route %(route)s, step %(step)s: no approver found for %(record)s "
                         "(the requester and the salesperson cannot approve their own request). "
                         "Ask your workflow administrator to fix the route.",
-                        route=self.name, step=step.name, record=record.display_name,
+                        route=self.name,
+                        step=step.name,
+                        record=record.display_name,
                     )
                 )
             if step.mode == "any":

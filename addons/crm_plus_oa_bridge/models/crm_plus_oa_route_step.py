@@ -31,7 +31,11 @@ class CrmPlusOaRouteStep(models.Model):
     name = fields.Char(required=True, translate=True)
     approver_kind = fields.Selection(APPROVER_KINDS, required=True, default="user")
     user_ids = fields.Many2many(
-        "res.users", "crm_plus_oa_route_step_user_rel", "step_id", "user_id", string="Users",
+        "res.users",
+        "crm_plus_oa_route_step_user_rel",
+        "step_id",
+        "user_id",
+        string="Users",
         domain=[("share", "=", False)],
     )
     group_id = fields.Many2one("res.groups", string="Group")
@@ -39,7 +43,9 @@ class CrmPlusOaRouteStep(models.Model):
         default=1, help="1: the manager of the requester's department, 2: the manager of its parent department..."
     )
     field_id = fields.Many2one(
-        "ir.model.fields", string="Field", ondelete="cascade",
+        "ir.model.fields",
+        string="Field",
+        ondelete="cascade",
         domain="[('model', '=', route_model), ('relation', 'in', ('res.users', 'res.groups')), ('store', '=', True)]",
     )
     route_model = fields.Char(related="route_id.model")
@@ -48,7 +54,9 @@ class CrmPlusOaRouteStep(models.Model):
         string="Time Limit (hours)", help="After this, the approvers get a reminder (0: no limit)."
     )
     escalation_user_id = fields.Many2one(
-        "res.users", string="Escalate To", domain=[("share", "=", False)],
+        "res.users",
+        string="Escalate To",
+        domain=[("share", "=", False)],
         help="When the time limit is exceeded, this user may also decide on the step.",
     )
     definition_id = fields.Many2one("tier.definition", readonly=True, copy=False, ondelete="restrict")
@@ -67,9 +75,7 @@ class CrmPlusOaRouteStep(models.Model):
                 or (step.approver_kind == "field" and not step.field_id)
             )
             if missing:
-                raise ValidationError(
-                    self.env._("Step %(step)s: say who approves it.", step=step.name)
-                )
+                raise ValidationError(self.env._("Step %(step)s: say who approves it.", step=step.name))
             if step.field_id and step.field_id.model != step.route_id.model:
                 raise ValidationError(
                     self.env._("Step %(step)s: the field must belong to the route's document.", step=step.name)
@@ -94,8 +100,12 @@ class CrmPlusOaRouteStep(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_flight(self):
-        open_reviews = self.env["tier.review"].sudo().search_count(
-            Domain("oa_step_id", "in", self.ids) & Domain("status", "in", ("waiting", "pending")), limit=1
+        open_reviews = (
+            self.env["tier.review"]
+            .sudo()
+            .search_count(
+                Domain("oa_step_id", "in", self.ids) & Domain("status", "in", ("waiting", "pending")), limit=1
+            )
         )
         if open_reviews:
             raise UserError(

@@ -6,4 +6,6 @@ from odoo import fields, models
 class DmsFile(models.Model):
     _inherit = "dms.file"
 
-    oa_sha256 = fields.Char(string="SHA-256", readonly=True, copy=False, help="Digest of the content when it was filed.")
+    oa_sha256 = fields.Char(
+        string="SHA-256", readonly=True, copy=False, help="Digest of the content when it was filed."
+    )

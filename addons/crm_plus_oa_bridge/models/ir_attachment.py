@@ -13,8 +13,10 @@ class IrAttachment(models.Model):
         # The content of a filed snapshot (locked dms.file) never changes,
         # even for users who may edit the document it is attached to.
         if not self.env.su and CONTENT_FIELDS.intersection(vals) and self.ids:
-            locked = self.env["dms.file"].sudo().search_count(
-                [("attachment_id", "in", self.ids), ("locked_by", "!=", False)], limit=1
+            locked = (
+                self.env["dms.file"]
+                .sudo()
+                .search_count([("attachment_id", "in", self.ids), ("locked_by", "!=", False)], limit=1)
             )
             if locked:
                 raise AccessError(self.env._("This document is a locked snapshot: it cannot be changed."))

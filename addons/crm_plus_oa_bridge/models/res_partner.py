@@ -20,22 +20,33 @@ class ResPartner(models.Model):
         folders = Directory.search(
             [("oa_folder_kind", "=", "customer"), ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids)]
         )
-        file_counts = dict(
-            self.env["dms.file"]._read_group(
-                [("directory_id", "child_of", folders.ids)], ["directory_id"], ["__count"]
+        file_counts = (
+            dict(
+                self.env["dms.file"]._read_group(
+                    [("directory_id", "child_of", folders.ids)], ["directory_id"], ["__count"]
+                )
             )
-        ) if folders else {}
+            if folders
+            else {}
+        )
         per_partner = {}
         for folder in folders:
             per_partner[folder.res_id] = sum(
-                count for directory, count in file_counts.items() if directory.parent_path.startswith(folder.parent_path)
+                count
+                for directory, count in file_counts.items()
+                if directory.parent_path.startswith(folder.parent_path)
             )
-        logs = dict(
-            self.env["crm_plus_oa.approval.log"]._read_group(
-                [("order_id.partner_id.commercial_partner_id", "in", partners.ids), ("action", "=", "requested")],
-                ["order_id.partner_id.commercial_partner_id"],
-                ["__count"],
+        Log = self.env["crm_plus_oa.approval.log"]
+        logs = (
+            dict(
+                Log._read_group(
+                    [("order_id.partner_id.commercial_partner_id", "in", partners.ids), ("action", "=", "requested")],
+                    ["order_id.partner_id.commercial_partner_id"],
+                    ["__count"],
+                )
             )
+            if Log.has_access("read")
+            else {}
         )
         for partner in self:
             commercial = partner.commercial_partner_id
@@ -112,14 +123,18 @@ class ResPartner(models.Model):
             name = f"{stem or ext} ({len(folder.file_ids) + 1}){dot}{ext if stem else ''}"
         # sudo: filing is done on behalf of the company; access to the file
         # then follows the customer it is linked to.
-        dms_file = self.env["dms.file"].sudo().create(
-            {
-                "name": name,
-                "directory_id": folder.id,
-                "content": base64.b64encode(content),
-                "oa_sha256": digest,
-                "locked_by": self.env.ref("base.user_root").id if lock else False,
-            }
+        dms_file = (
+            self.env["dms.file"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "directory_id": folder.id,
+                    "content": base64.b64encode(content),
+                    "oa_sha256": digest,
+                    "locked_by": self.env.ref("base.user_root").id if lock else False,
+                }
+            )
         )
         return dms_file.with_env(self.env), digest
 

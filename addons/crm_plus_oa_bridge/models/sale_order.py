@@ -43,10 +43,11 @@ class SaleOrder(models.Model):
             order.oa_can_withdraw = in_flight and user in (order.approval_requested_by_id | order.user_id)
 
     def _compute_oa_approval_count(self):
+        if not self.env["crm_plus_oa.approval.log"].has_access("read"):
+            self.oa_approval_count = 0
+            return
         counts = dict(
-            self.env["crm_plus_oa.approval.log"]._read_group(
-                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
-            )
+            self.env["crm_plus_oa.approval.log"]._read_group([("order_id", "in", self.ids)], ["order_id"], ["__count"])
         )
         for order in self:
             order.oa_approval_count = counts.get(order, 0)
@@ -100,15 +101,15 @@ class SaleOrder(models.Model):
         }
         if not reviews:
             return Log.create(base)
-        return Log.create(
-            [dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()]
-        )
+        return Log.create([dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()])
 
     def _crm_plus_oa_sync_activities(self):
         """One approval activity for each approver of the current step, none for anybody else."""
         self.ensure_one()
         order = self.sudo()
-        current = self._crm_plus_oa_current_reviews() if order.approval_state == "pending" else order.review_ids.browse()
+        current = (
+            self._crm_plus_oa_current_reviews() if order.approval_state == "pending" else order.review_ids.browse()
+        )
         users = current.mapped("oa_user_ids")
         activity_type = self.env.ref(ACTIVITY_TYPE)
         activities = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
@@ -153,6 +154,62 @@ class SaleOrder(models.Model):
             reviews.unlink()
             order.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
 
+    def _crm_plus_oa_snapshot(self):
+        """What the approvers are asked to approve: totals and lines (to show what changed on resubmission)."""
+        order = self.sudo()
+        return {
+            "amount_untaxed": order.amount_untaxed,
+            "payment_term": order.payment_term_id.display_name or "",
+            "lines": {
+                f"{line.product_id.display_name or line.name} #{index}": [
+                    line.product_uom_qty,
+                    line.price_unit,
+                    line.discount,
+                ]
+                for index, line in enumerate(order.order_line.filtered(lambda line: not line.display_type), start=1)
+            },
+        }
+
+    def _crm_plus_oa_changes(self, old, new):
+        """Readable differences between two snapshots."""
+        changes = []
+        if old.get("amount_untaxed") != new["amount_untaxed"]:
+            changes.append(
+                self.env._(
+                    "Untaxed amount: %(old)s -> %(new)s", old=old.get("amount_untaxed"), new=new["amount_untaxed"]
+                )
+            )
+        if old.get("payment_term") != new["payment_term"]:
+            changes.append(
+                self.env._("Payment terms: %(old)s -> %(new)s", old=old.get("payment_term"), new=new["payment_term"])
+            )
+        old_lines, new_lines = old.get("lines", {}), new["lines"]
+        for key in sorted(set(old_lines) | set(new_lines)):
+            before, after = old_lines.get(key), new_lines.get(key)
+            if before == after:
+                continue
+            if not before:
+                changes.append(
+                    self.env._(
+                        "Added %(line)s: quantity %(qty)s, unit price %(price)s, discount %(discount)s%%",
+                        line=key,
+                        qty=after[0],
+                        price=after[1],
+                        discount=after[2],
+                    )
+                )
+            elif not after:
+                changes.append(self.env._("Removed %(line)s", line=key))
+            else:
+                labels = (self.env._("quantity"), self.env._("unit price"), self.env._("discount"))
+                diffs = ", ".join(
+                    f"{label} {old_value:g} -> {new_value:g}"
+                    for label, old_value, new_value in zip(labels, before, after, strict=False)
+                    if old_value != new_value
+                )
+                changes.append(self.env._("%(line)s: %(diffs)s", line=key, diffs=diffs))
+        return "\n".join(changes) or self.env._("No change in lines or totals.")
+
     # ------------------------------------------------------------------ seam
     def _crm_plus_oa_document_types(self, reasons):
         rule_types = {rule.rule_type for rule, _msg in reasons}
@@ -185,12 +242,23 @@ class SaleOrder(models.Model):
         # sudo: the route fields are the bridge's record of the request
         order._crm_plus_gate().write({"oa_route_id": route.id, "oa_round": order.oa_round + 1})
         # sudo: reviews of guarded documents are created by the bridge only
-        reviews = self.env["tier.review"].sudo().create(
-            [dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan]
+        reviews = (
+            self.env["tier.review"]
+            .sudo()
+            .create([dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan])
         )
         self._crm_plus_log_approval("requested", text, rules)
+        snapshot = self._crm_plus_oa_snapshot()
+        previous = (
+            self.env["crm_plus_oa.approval.log"]
+            .sudo()
+            .search([("order_id", "=", self.id), ("action", "=", "requested")], order="id desc", limit=1)
+        )
         self._crm_plus_oa_log(
-            "requested", comment=self.env._("Route %(route)s: %(reasons)s", route=route.name, reasons=text)
+            "requested",
+            comment=self.env._("Route %(route)s: %(reasons)s", route=route.name, reasons=text),
+            snapshot=snapshot,
+            changes=self._crm_plus_oa_changes(previous.snapshot or {}, snapshot) if previous else False,
         )
         self._crm_plus_oa_advance()
         return reviews
@@ -282,7 +350,8 @@ class SaleOrder(models.Model):
             raise UserError(
                 self.env._(
                     "Route %(route)s needs a contract of %(customer)s in its Contracts folder before approval.",
-                    route=route.name, customer=self.partner_id.commercial_partner_id.display_name,
+                    route=route.name,
+                    customer=self.partner_id.commercial_partner_id.display_name,
                 )
             )
 
@@ -300,6 +369,16 @@ class SaleOrder(models.Model):
             # sudo + gate: the requester may have lost write access to the order meanwhile
             order.sudo()._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [Command.clear()]})
         return True
+
+    def action_oa_approve_comment(self):
+        """Approve with a comment (base_tier_validation's comment wizard, checked on submit)."""
+        self.ensure_one()
+        mine = self._crm_plus_oa_actionable_reviews(self.env.user)
+        if not mine:
+            raise AccessError(
+                self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
+            )
+        return self._add_comment("validate", mine)
 
     def action_oa_view_approvals(self):
         self.ensure_one()
@@ -346,14 +425,14 @@ class SaleOrder(models.Model):
         return self._crm_plus_reject(comment)
 
     def _tier_validation_check_write_allowed(self, vals):
-        # Our own transitions pass the crm_plus gate; context flags
-        # (skip_validation_check) do not open a pending order for edits.
-        if self._crm_plus_gate_open():
-            return
-        locked = self.filtered(lambda o: o.approval_state == "pending" and o.review_ids)
-        if locked:
-            context = {k: v for k, v in self.env.context.items() if k != "skip_validation_check"}
-            super(SaleOrder, locked.with_context(context))._tier_validation_check_write_allowed(vals)
+        """No "locked under validation" here: crm_plus's rule applies instead.
+
+        Changing what the approval looked at (lines, customer, terms...) resets
+        the request (``_crm_plus_reset_approval``, trailed as *reset*), so the
+        approvers never approve something else than what they saw. This also
+        keeps the engine's ``skip_validation_check`` context flag meaningless.
+        """
+        return
 
     def _tier_validation_check_write_remove_reviews(self, vals):
         for order in self:

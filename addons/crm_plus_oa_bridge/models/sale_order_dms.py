@@ -21,7 +21,9 @@ class SaleOrder(models.Model):
         folders = self.env["dms.directory"].search(
             [("oa_folder_kind", "=", "order"), ("res_model", "=", "sale.order"), ("res_id", "in", self.ids)]
         )
-        counts = dict(self.env["dms.file"]._read_group([("directory_id", "in", folders.ids)], ["directory_id"], ["__count"]))
+        counts = dict(
+            self.env["dms.file"]._read_group([("directory_id", "in", folders.ids)], ["directory_id"], ["__count"])
+        )
         per_order = {folder.res_id: counts.get(folder, 0) for folder in folders}
         for order in self:
             order.oa_document_count = per_order.get(order.id, 0)
@@ -60,15 +62,19 @@ class SaleOrder(models.Model):
         existing = folder.file_ids.filtered(lambda f: f.name == name)
         if existing:
             name = f"{order.name} approved R{order.oa_round}-{len(folder.file_ids) + 1}.pdf".replace("/", "-")
-        dms_file = self.env["dms.file"].sudo().create(
-            {
-                "name": name,
-                "directory_id": folder.id,
-                "content": base64.b64encode(content),
-                "oa_sha256": digest,
-                # locked by the superuser: nobody edits or deletes the snapshot
-                "locked_by": self.env.ref("base.user_root").id,
-            }
+        dms_file = (
+            self.env["dms.file"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "directory_id": folder.id,
+                    "content": base64.b64encode(content),
+                    "oa_sha256": digest,
+                    # locked by the superuser: nobody edits or deletes the snapshot
+                    "locked_by": self.env.ref("base.user_root").id,
+                }
+            )
         )
         self._crm_plus_oa_log(
             "filed",

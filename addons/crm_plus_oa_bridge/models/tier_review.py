@@ -28,7 +28,11 @@ class TierReview(models.Model):
     oa_step_name = fields.Char(string="Step", readonly=True)
     oa_mode = fields.Selection(STEP_MODES, string="Step Mode", readonly=True)
     oa_user_ids = fields.Many2many(
-        "res.users", "crm_plus_oa_tier_review_user_rel", "review_id", "user_id", string="Step Approvers",
+        "res.users",
+        "crm_plus_oa_tier_review_user_rel",
+        "review_id",
+        "user_id",
+        string="Step Approvers",
         readonly=True,
     )
     oa_limit_hours = fields.Integer(string="Time Limit (hours)", readonly=True)
@@ -58,9 +62,22 @@ class TierReview(models.Model):
                 else False
             )
 
+    @api.depends_context("uid")
     def _compute_oa_document_readable(self):
-        # only its search matters (record rule); a review one can read is readable
-        self.oa_document_readable = True
+        # Evaluated by ir.rule checks through filtered_domain (as superuser):
+        # sudo(False) gets the acting user back, like the search method.
+        user_env = self.sudo(False).env
+        readable = set()
+        for model in GUARDED_MODELS:
+            reviews = self.sudo().filtered(lambda r, m=model: r.model == m and r.res_id)
+            if reviews and not user_env.user.share:
+                documents = user_env[model].browse(set(reviews.mapped("res_id"))).exists()
+                readable |= {(model, res_id) for res_id in documents._filtered_access("read").ids}
+        for review in self:
+            sudo_review = review.sudo()
+            review.oa_document_readable = (
+                sudo_review.model not in GUARDED_MODELS or (sudo_review.model, sudo_review.res_id) in readable
+            )
 
     @api.model
     def _search_oa_document_readable(self, operator, value):
@@ -68,6 +85,9 @@ class TierReview(models.Model):
         # acting user: sudo(False) gets that user back to ask what he may read.
         user_self = self.sudo(False)
         domain = Domain("model", "not in", list(GUARDED_MODELS))
+        if user_self.env.user.share:
+            # reviewers' names and comments are internal: customers never read them
+            return domain if operator == "in" else ~domain
         for model in GUARDED_MODELS:
             readable = user_self.env[model].with_context(active_test=False)._search([])
             domain |= Domain("model", "=", model) & Domain("res_id", "in", readable)
@@ -78,9 +98,7 @@ class TierReview(models.Model):
         if self.env.su:
             return
         if GUARDED_MODELS.intersection(model_names):
-            raise AccessError(
-                self.env._("Approvals change only through Approve, Reject, Forward and Withdraw.")
-            )
+            raise AccessError(self.env._("Approvals change only through Approve, Reject, Forward and Withdraw."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -156,7 +174,9 @@ class TierReview(models.Model):
         self._crm_plus_oa_check_can_act()
         record = self.env[self.model].browse(self.res_id).sudo()
         excluded = record._crm_plus_oa_excluded_users()
-        same_step = record.review_ids.filtered(lambda r: r.sequence == self.sequence and r.status in ("waiting", "pending"))
+        same_step = record.review_ids.filtered(
+            lambda r: r.sequence == self.sequence and r.status in ("waiting", "pending")
+        )
         if user.share or not user.active or user in excluded or user in same_step.mapped("oa_user_ids"):
             raise UserError(
                 self.env._(
@@ -194,11 +214,15 @@ class TierReview(models.Model):
                 continue
             body = self.env._(
                 "Step %(step)s has been waiting since %(since)s (limit: %(hours)s hours).",
-                step=review.oa_step_name, since=review.oa_pending_since, hours=review.oa_limit_hours,
+                step=review.oa_step_name,
+                since=review.oa_pending_since,
+                hours=review.oa_limit_hours,
             )
             for user in review.reviewer_ids:
                 record.activity_schedule(
-                    "base_tier_validation.mail_act_tier_validation_reminder", note=body, user_id=user.id,
+                    "base_tier_validation.mail_act_tier_validation_reminder",
+                    note=body,
+                    user_id=user.id,
                     summary=self.env._("Reminder: approval waiting"),
                 )
             review.oa_reminded = True
@@ -206,8 +230,6 @@ class TierReview(models.Model):
             escalate = review.oa_escalation_user_id
             if escalate and escalate not in review.reviewer_ids:
                 review.write({"oa_user_ids": [Command.link(escalate.id)]})
-                record._crm_plus_oa_log(
-                    "escalated", review, self.env._("Escalated to %(user)s.", user=escalate.name)
-                )
+                record._crm_plus_oa_log("escalated", review, self.env._("Escalated to %(user)s.", user=escalate.name))
                 record._crm_plus_oa_schedule_activities(review, users=escalate)
         return True

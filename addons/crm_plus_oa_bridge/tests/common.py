@@ -23,7 +23,9 @@ class OaCommon(CrmPlusCommon):
             cls.env, login="oa_finance2", name="Finn Finance", groups="crm_plus.crm_plus_group_finance"
         )
         cls.oa_admin = new_test_user(
-            cls.env, login="oa_wf_admin", name="Wanda Workflow",
+            cls.env,
+            login="oa_wf_admin",
+            name="Wanda Workflow",
             groups="crm_plus_oa_bridge.crm_plus_oa_bridge_group_manager,sales_team.group_sale_salesman",
         )
         Employee = cls.env["hr.employee"]
@@ -46,8 +48,12 @@ class OaCommon(CrmPlusCommon):
                 "amount_min": 1000.0,
                 "step_ids": [
                     Command.create(
-                        {"sequence": 10, "name": "Department manager", "approver_kind": "department_manager",
-                         "mode": "any"}
+                        {
+                            "sequence": 10,
+                            "name": "Department manager",
+                            "approver_kind": "department_manager",
+                            "mode": "any",
+                        }
                     ),
                     Command.create(
                         {
@@ -66,12 +72,18 @@ class OaCommon(CrmPlusCommon):
     @classmethod
     def _make_order(cls, price=2500.0, user=None):
         user = user or cls.salesman
-        order = cls.env["sale.order"].with_user(user).create(
-            {
-                "partner_id": cls.customer.id,
-                "user_id": user.id,
-                "order_line": [Command.create({"product_id": cls.product.id, "product_uom_qty": 2, "price_unit": price})],
-            }
+        order = (
+            cls.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": cls.customer.id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create({"product_id": cls.product.id, "product_uom_qty": 2, "price_unit": price})
+                    ],
+                }
+            )
         )
         return order.with_env(cls.env)
 

@@ -19,13 +19,18 @@ class TestOaDocuments(OaCommon):
 
     def test_customer_folder_created_on_first_need(self):
         Directory = self.env["dms.directory"]
-        domain = [("oa_folder_kind", "=", "customer"), ("res_id", "=", self.customer.id), ("res_model", "=", "res.partner")]
+        domain = [
+            ("oa_folder_kind", "=", "customer"),
+            ("res_id", "=", self.customer.id),
+            ("res_model", "=", "res.partner"),
+        ]
         self.assertFalse(Directory.search(domain))
         folder = self.customer._crm_plus_oa_folder()
         self.assertEqual(Directory.search(domain), folder)
         self.assertEqual(folder.parent_id, self.env.ref("crm_plus_oa_bridge.dms_directory_customers"))
         self.assertEqual(
-            sorted(folder.child_directory_ids.mapped("oa_folder_kind")), ["contracts", "dunning", "orders", "quotations"]
+            sorted(folder.child_directory_ids.mapped("oa_folder_kind")),
+            ["contracts", "dunning", "orders", "quotations"],
         )
         self.assertEqual(
             sorted(folder.child_directory_ids.mapped("name")), ["Contracts", "Dunning", "Orders", "Quotations"]
@@ -33,12 +38,17 @@ class TestOaDocuments(OaCommon):
         # a contact of the customer files into the company's folder; no duplicates
         contact = self.env["res.partner"].create({"name": "Contact", "parent_id": self.customer.id})
         self.assertEqual(contact._crm_plus_oa_folder(), folder)
-        self.assertEqual(self.customer._crm_plus_oa_folder("orders"), folder.child_directory_ids.filtered(lambda d: d.oa_folder_kind == "orders"))
+        self.assertEqual(
+            self.customer._crm_plus_oa_folder("orders"),
+            folder.child_directory_ids.filtered(lambda d: d.oa_folder_kind == "orders"),
+        )
         self.assertEqual(len(Directory.search(domain)), 1)
 
     def test_approved_pdf_filed_locked_with_hash(self):
         order = self._approved_order()
-        dms_file = self.env["dms.file"].search([("directory_id.res_model", "=", "sale.order"), ("directory_id.res_id", "=", order.id)])
+        dms_file = self.env["dms.file"].search(
+            [("directory_id.res_model", "=", "sale.order"), ("directory_id.res_id", "=", order.id)]
+        )
         self.assertEqual(len(dms_file), 1)
         self.assertEqual(dms_file.directory_id.parent_id, self.customer._crm_plus_oa_folder("orders"))
         content = base64.b64decode(dms_file.content)
@@ -83,7 +93,10 @@ class TestOaDocuments(OaCommon):
     def test_smart_buttons(self):
         order = self._approved_order()
         action = order.with_user(self.salesman).action_oa_view_documents()
-        self.assertEqual(self.env["dms.file"].with_user(self.salesman).search(action["domain"]).mapped("directory_id.res_id"), [order.id])
+        self.assertEqual(
+            self.env["dms.file"].with_user(self.salesman).search(action["domain"]).mapped("directory_id.res_id"),
+            [order.id],
+        )
         action = self.customer.with_user(self.salesman).action_oa_view_documents()
         self.assertEqual(len(self.env["dms.file"].with_user(self.salesman).search(action["domain"])), 1)
         self.assertEqual(self.customer.with_user(self.sales_manager).oa_document_count, 1)

@@ -45,8 +45,10 @@ class TestOaRoutes(OaCommon):
         with self.assertRaises(AccessError):
             order.with_user(self.finance).action_approve()
         # the second signature, from the To Approve list, confirms the order
-        to_approve = self.env["tier.review"].with_user(self.finance2).search(
-            [("status", "=", "pending"), ("can_review", "=", True), ("reviewer_ids", "in", self.finance2.id)]
+        to_approve = (
+            self.env["tier.review"]
+            .with_user(self.finance2)
+            .search([("status", "=", "pending"), ("can_review", "=", True), ("reviewer_ids", "in", self.finance2.id)])
         )
         self.assertEqual(to_approve, reviews[1:].filtered(lambda r: self.finance2 in r.reviewer_ids))
         to_approve.action_oa_approve()
@@ -75,6 +77,17 @@ class TestOaRoutes(OaCommon):
         self.assertIn("Fine by me", order.oa_log_ids.filtered(lambda e: e.user_id == self.dept_manager).comment)
         self.assertEqual(order.approval_entry_ids.sorted("id").mapped("decision"), ["requested", "approved"])
 
+    def test_approve_with_comment_from_the_form(self):
+        order = self._request()
+        with self.assertRaises(AccessError):
+            order.with_user(self.finance).action_oa_approve_comment()
+        action = order.with_user(self.dept_manager).action_oa_approve_comment()
+        wizard = Form(self.env[action["res_model"]].with_user(self.dept_manager).with_context(action["context"]))
+        wizard.comment = "Checked the margin"
+        wizard.save().add_comment()
+        review = order.review_ids.filtered(lambda r: r.sequence == 1)
+        self.assertEqual((review.status, review.comment), ("approved", "Checked the margin"))
+
     def test_small_order_without_route_keeps_crm_plus_single_step(self):
         self.route.amount_min = 10000.0
         order = self._request(price=1000.0)
@@ -96,13 +109,18 @@ class TestOaRoutes(OaCommon):
         self.assertFalse(order.review_ids)
         self.assertFalse(order.activity_ids.filtered(lambda a: a.user_id == self.dept_manager))
         self.assertTrue(order.activity_ids.filtered(lambda a: a.user_id == self.salesman))
-        # resubmission: a second round, the first one stays in the trail
+        # resubmission after a change: a second round, the first one stays in the trail with what changed
+        order.order_line.with_user(self.salesman).write({"product_uom_qty": 3, "price_unit": 2500.0})
         order.with_user(self.salesman).action_confirm()
         self.assertEqual((order.approval_state, order.oa_round), ("pending", 2))
         trail = order.oa_log_ids.sorted("id")
         self.assertEqual(trail.mapped("action"), ["requested", "rejected", "requested"])
         self.assertEqual(trail.mapped("round"), [1, 1, 2])
         self.assertEqual(trail[1].comment, "Price too low for this volume")
+        self.assertFalse(trail[0].changes)
+        self.assertIn("5000.0 -> 7500.0", trail[2].changes)
+        self.assertIn("OA Widget #1: quantity 2 -> 3", trail[2].changes)
+        self.assertNotIn("unit price", trail[2].changes)
         self.assertEqual(len(order.review_ids), 3)
 
     def test_requester_withdraws(self):
@@ -142,8 +160,13 @@ class TestOaRoutes(OaCommon):
         self.step_finance.mode = "sequential"
         self.route.step_ids = [
             Command.create(
-                {"sequence": 30, "name": "Direction", "approver_kind": "group",
-                 "group_id": self.env.ref("crm_plus_oa_bridge.crm_plus_oa_bridge_group_manager").id, "mode": "any"}
+                {
+                    "sequence": 30,
+                    "name": "Direction",
+                    "approver_kind": "group",
+                    "group_id": self.env.ref("crm_plus_oa_bridge.crm_plus_oa_bridge_group_manager").id,
+                    "mode": "any",
+                }
             )
         ]
         order = self._request()
@@ -178,7 +201,9 @@ class TestOaRoutes(OaCommon):
         self.assertEqual(manager_step._crm_plus_oa_resolve(order, self.dept_manager), self.director)
         field_step = Step.create(
             {
-                "route_id": self.route.id, "name": "Field", "approver_kind": "field",
+                "route_id": self.route.id,
+                "name": "Field",
+                "approver_kind": "field",
                 "field_id": self.env["ir.model.fields"]._get("sale.order", "user_id").id,
             }
         )
@@ -229,7 +254,9 @@ class TestOaRoutes(OaCommon):
             Review._cron_crm_plus_oa_remind()
         self.assertTrue(review.oa_reminded)
         reminder = self.env.ref("base_tier_validation.mail_act_tier_validation_reminder")
-        self.assertTrue(order.activity_ids.filtered(lambda a: a.activity_type_id == reminder and a.user_id == self.dept_manager))
+        self.assertTrue(
+            order.activity_ids.filtered(lambda a: a.activity_type_id == reminder and a.user_id == self.dept_manager)
+        )
         self.assertEqual(review.reviewer_ids, self.dept_manager | self.director)
         self.assertTrue(self._activity(order, self.director))
         self.assertEqual(
@@ -246,3 +273,38 @@ class TestOaRoutes(OaCommon):
         self.assertEqual(order.approval_state, "none")
         self.assertFalse(order.review_ids)
         self.assertEqual(order.oa_log_ids.sorted("id").mapped("action"), ["requested", "reset"])
+
+    def test_portal_signature_path_is_routed_too(self):
+        order = self._make_order()
+        order.action_quotation_sent()
+        # the portal signature / online payment confirm in sudo
+        order.sudo()._validate_order()
+        self.assertEqual(order.approval_state, "pending")
+        self.assertFalse(order.picking_ids)
+        self.assertEqual(len(order.review_ids), 3)
+        self.assertEqual(order.review_ids.filtered(lambda r: r.sequence == 1).reviewer_ids, self.dept_manager)
+        for user in (self.dept_manager, self.finance, self.finance2):
+            order.with_user(user).action_approve()
+        self.assertEqual((order.state, order.approval_state), ("sale", "approved"))
+
+    def test_route_form_and_order_form(self):
+        with Form(self.env["crm_plus_oa.route"].with_user(self.oa_admin)) as route_form:
+            route_form.name = "Discounts"
+            route_form.document_type = "discount"
+            route_form.discount_min = 15.0
+            with route_form.step_ids.new() as step:
+                step.name = "Two levels up"
+                step.approver_kind = "department_level"
+                step.department_level = 2
+                step.mode = "any"
+        route = route_form.record
+        self.assertEqual(route.model, "sale.order")
+        self.assertTrue(route.step_ids.definition_id)
+        self.assertFalse(route.step_ids.definition_id.active)
+        # the order form shows the approval to its approver, with the buttons he may use
+        order = self._request()
+        form = Form(order.with_user(self.dept_manager))
+        self.assertTrue(form.oa_can_act)
+        self.assertFalse(form.oa_can_withdraw)
+        self.assertTrue(Form(order.with_user(self.salesman)).oa_can_withdraw)
+        self.assertFalse(Form(order.with_user(self.finance)).oa_can_act)

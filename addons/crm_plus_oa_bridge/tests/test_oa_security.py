@@ -18,7 +18,14 @@ FLAGS = {
 class TestOaSecurity(OaCommon):
     def test_only_the_steps_approvers_act(self):
         order = self._request()
-        outsiders = (self.salesman, self.other_salesman, self.finance, self.sales_manager, self.crm_admin, self.oa_admin)
+        outsiders = (
+            self.salesman,
+            self.other_salesman,
+            self.finance,
+            self.sales_manager,
+            self.crm_admin,
+            self.oa_admin,
+        )
         for user in outsiders:
             for context in ({}, FLAGS):
                 as_user = order.with_user(user).with_context(**context)
@@ -54,15 +61,30 @@ class TestOaSecurity(OaCommon):
 
     def test_comment_wizard_and_activities_are_checked(self):
         order = self._request()
-        # a forged comment wizard pointing at someone else's review
-        wizard = self.env["comment.wizard"].with_user(self.other_salesman).create(
-            {
-                "res_model": "sale.order",
-                "res_id": order.id,
-                "review_ids": [Command.set(order.review_ids.ids)],
-                "validate_reject": "validate",
-                "comment": "sneaky",
-            }
+        # reviews of an order one may not read cannot even be put in a wizard
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            self.env["comment.wizard"].with_user(self.other_salesman).create(
+                {
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                    "review_ids": [Command.set(order.review_ids.ids)],
+                    "validate_reject": "validate",
+                    "comment": "sneaky",
+                }
+            )
+        # a forged comment wizard of a later-step approver, pointing at the current step's review
+        wizard = (
+            self.env["comment.wizard"]
+            .with_user(self.finance)
+            .create(
+                {
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                    "review_ids": [Command.set(order.review_ids.ids)],
+                    "validate_reject": "validate",
+                    "comment": "sneaky",
+                }
+            )
         )
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             wizard.add_comment()
@@ -74,14 +96,18 @@ class TestOaSecurity(OaCommon):
             activity.with_user(self.crm_admin).action_done()
         self.assertEqual(order.review_ids.filtered(lambda r: r.sequence == 1).status, "pending")
         # the real reviewer's comment wizard works
-        wizard = self.env["comment.wizard"].with_user(self.dept_manager).create(
-            {
-                "res_model": "sale.order",
-                "res_id": order.id,
-                "review_ids": [Command.set(order.review_ids.ids)],
-                "validate_reject": "validate",
-                "comment": "ok",
-            }
+        wizard = (
+            self.env["comment.wizard"]
+            .with_user(self.dept_manager)
+            .create(
+                {
+                    "res_model": "sale.order",
+                    "res_id": order.id,
+                    "review_ids": [Command.set(order.review_ids.ids)],
+                    "validate_reject": "validate",
+                    "comment": "ok",
+                }
+            )
         )
         wizard.add_comment()
         self.assertEqual(order.review_ids.filtered(lambda r: r.sequence == 1).status, "approved")
@@ -93,16 +119,39 @@ class TestOaSecurity(OaCommon):
         for method in ("request_validation", "restart_validation"):
             with self.assertRaises(UserError):
                 getattr(order.with_user(self.salesman), method)()
-        # the order is locked while it is reviewed, context flags do not open it
-        with self.assertRaises(Exception):
-            order.with_user(self.salesman).with_context(skip_validation_check=True).write({"note": "changed"})
+        # changing what is being approved ends the request (crm_plus semantics), whatever the flags
         with self.assertRaises(AccessError):
             order.with_user(self.salesman).with_context(**FLAGS).write({"approval_state": "approved"})
         self.assertEqual(order.approval_state, "pending")
+        order.with_user(self.salesman).with_context(skip_validation_check=True).write(
+            {"order_line": [Command.create({"product_id": self.product.id, "price_unit": 10.0})]}
+        )
+        self.assertEqual(order.approval_state, "none")
+        self.assertFalse(order.review_ids)
+        self.assertEqual(order.oa_log_ids.sorted("id").mapped("action"), ["requested", "reset"])
+
+    def test_portal_never_reads_reviews(self):
+        order = self._make_order()
+        order.partner_id = self.portal.partner_id
+        order.message_subscribe(partner_ids=self.portal.partner_id.ids)
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(len(order.review_ids), 3)
+        self.assertTrue(order.with_user(self.portal).read(["name"]))
+        self.assertFalse(self.env["tier.review"].with_user(self.portal).search([("res_id", "=", order.id)]))
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            order.review_ids.with_user(self.portal).read(["comment"])
+        # the trail has no portal access at all
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            order.oa_log_ids.with_user(self.portal).read(["comment"])
 
     def test_route_access_per_role(self):
         Route = self.env["crm_plus_oa.route"]
-        vals = {"name": "Mine", "step_ids": [Command.create({"name": "S", "approver_kind": "user", "user_ids": [Command.set(self.finance.ids)]})]}
+        vals = {
+            "name": "Mine",
+            "step_ids": [
+                Command.create({"name": "S", "approver_kind": "user", "user_ids": [Command.set(self.finance.ids)]})
+            ],
+        }
         for user in (self.salesman, self.dept_manager, self.finance, self.sales_manager):
             with self.subTest(user=user.login):
                 self.assertTrue(Route.with_user(user).search([("id", "=", self.route.id)]))
@@ -126,10 +175,14 @@ class TestOaSecurity(OaCommon):
         Review = self.env["tier.review"]
         # the salesperson and the current approvers see it; another salesman does not
         self.assertTrue(Log.with_user(self.salesman).search([("order_id", "=", order.id)]))
-        self.assertTrue(Review.with_user(self.dept_manager).search([("res_id", "=", order.id), ("model", "=", "sale.order")]))
+        self.assertTrue(
+            Review.with_user(self.dept_manager).search([("res_id", "=", order.id), ("model", "=", "sale.order")])
+        )
         self.assertTrue(order.with_user(self.finance).read(["name"]))  # a later-step approver may read it
         self.assertFalse(Log.with_user(self.other_salesman).search([("order_id", "=", order.id)]))
-        self.assertFalse(Review.with_user(self.other_salesman).search([("res_id", "=", order.id), ("model", "=", "sale.order")]))
+        self.assertFalse(
+            Review.with_user(self.other_salesman).search([("res_id", "=", order.id), ("model", "=", "sale.order")])
+        )
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             order.review_ids.with_user(self.other_salesman).read(["status"])
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
