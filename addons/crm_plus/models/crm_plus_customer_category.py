@@ -25,6 +25,12 @@ class CrmPlusCustomerCategory(models.Model):
         string="Execution Plan Template",
         help="Plan of the orders of this category's customers, unless the customer has a template of its own.",
     )
+    crm_plus_dunning_policy_id = fields.Many2one(
+        "crm_plus.dunning.policy",
+        string="Dunning Policy",
+        help="Dunning of this category's customers, unless the customer has a policy of its own; "
+        "else the company's default policy.",
+    )
 
     _code_unique = models.Constraint("UNIQUE(code)", "The code of a customer category must be unique.")
 

@@ -185,12 +185,13 @@ class CrmPlusDunningRun(models.AbstractModel):
                    lv.id AS level_id, lv.days_overdue AS level_days
               FROM crm_plus_plan_step s
               JOIN res_partner p ON p.id = s.partner_id
+              LEFT JOIN crm_plus_customer_category cat ON cat.id = p.crm_plus_category_id
               LEFT JOIN crm_plus_dunning_policy dp
                      ON dp.company_id = s.company_id AND dp.company_default AND dp.active
               JOIN LATERAL (
                     SELECT l.id, l.days_overdue
                       FROM crm_plus_dunning_level l
-                     WHERE l.policy_id = COALESCE(p.crm_plus_dunning_policy_id, dp.id)
+                     WHERE l.policy_id = COALESCE(p.crm_plus_dunning_policy_id, cat.crm_plus_dunning_policy_id, dp.id)
                        AND l.days_overdue <= %(today)s::date - s.date_due
                   ORDER BY l.days_overdue DESC
                      LIMIT 1) lv ON TRUE
@@ -478,9 +479,10 @@ class CrmPlusDunningRun(models.AbstractModel):
                 SELECT s.id, s.user_id, %(today)s, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM crm_plus_plan_step s
                   JOIN res_partner p ON p.id = s.partner_id
+                  LEFT JOIN crm_plus_customer_category cat ON cat.id = p.crm_plus_category_id
                   LEFT JOIN crm_plus_dunning_policy dp
                          ON dp.company_id = s.company_id AND dp.company_default AND dp.active
-                  LEFT JOIN crm_plus_dunning_policy pol ON pol.id = COALESCE(p.crm_plus_dunning_policy_id, dp.id)
+                  LEFT JOIN crm_plus_dunning_policy pol ON pol.id = COALESCE(p.crm_plus_dunning_policy_id, cat.crm_plus_dunning_policy_id, dp.id)
                  WHERE s.kind = 'payment'
                    AND s.state NOT IN ('done', 'cancelled')
                    AND s.amount_residual > 0

@@ -261,6 +261,23 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         self.assertFalse(self.customer_other.crm_plus_dunning_level_id)
         self.assertFalse(self.customer_other.crm_plus_credit_hold)
 
+    def test_policy_of_the_customer_category(self):
+        """Customer's own policy, else its category's, else the company default."""
+        fast = self.policy.copy({"name": "Fast policy", "company_default": False})
+        fast.level_ids.unlink()
+        fast.write({"level_ids": [Command.create({"name": "F1", "days_overdue": 1, "channel_phone": True})]})
+        category = self.env["crm_plus.customer.category"].create(
+            {"name": "Fast payers", "code": "fast", "crm_plus_dunning_policy_id": fast.id}
+        )
+        customer = self._customer(self.env, "Epsilon Fast", user=self.salesman)
+        customer.write({"crm_plus_dunning_policy_id": False, "crm_plus_category_id": category.id})
+        self._order(self.env, customer, [2])
+        self._run(partner_ids=customer.ids)
+        self.assertEqual(customer.crm_plus_dunning_level_id, fast.level_ids, "2 days overdue: the category's level")
+        customer.crm_plus_dunning_policy_id = self.policy
+        self._run(partner_ids=customer.ids)
+        self.assertFalse(customer.crm_plus_dunning_level_id, "the customer's own policy wins: nothing before 3 days")
+
     def test_credit_hold_needs_approval(self):
         # only our rule: other rules (amount, margin...) would hold these orders for their own reasons
         self.env["crm_plus.approval.rule"].search([]).active = False
