@@ -44,3 +44,60 @@ def test_menus_reachable_over_rpc(rpc):
         assert found, xmlid
         menu = rpc("ir.ui.menu", "read", [found[0]["res_id"]], fields=["action"])
         assert menu and menu[0]["action"], xmlid
+
+
+def test_custom_attribute_over_rpc(rpc):
+    """A consultant's attribute is a real partner field over XML-RPC: write, search, group, required per category."""
+    category = rpc("crm_plus.customer.category", "create", {"name": "RPC key accounts", "code": "rpc_key"})
+    attribute = rpc(
+        "crm_plus.attribute",
+        "create",
+        {
+            "name": "RPC tier",
+            "code": "rpc_tier",
+            "value_type": "selection",
+            "required": True,
+            "category_ids": [(6, 0, [category])],
+            "option_ids": [(0, 0, {"name": "Gold", "code": "gold"}), (0, 0, {"name": "Silver", "code": "silver"})],
+        },
+    )
+    try:
+        fields = rpc("res.partner", "fields_get", ["x_attr_rpc_tier"], attributes=["type", "selection"])
+        assert fields["x_attr_rpc_tier"]["type"] == "selection"
+        assert ["gold", "Gold"] in fields["x_attr_rpc_tier"]["selection"]
+        gold = rpc(
+            "res.partner",
+            "create",
+            {"name": "RPC Gold Ltd", "crm_plus_category_id": category, "x_attr_rpc_tier": "gold"},
+        )
+        assert rpc("res.partner", "search", [["x_attr_rpc_tier", "=", "gold"]]) == [gold]
+        groups = rpc("res.partner", "read_group", [["id", "=", gold]], ["x_attr_rpc_tier"], ["x_attr_rpc_tier"])
+        assert groups[0]["x_attr_rpc_tier"] == "gold" and groups[0]["x_attr_rpc_tier_count"] == 1
+        # required for the category: the server refuses a customer of that category without it
+        with pytest.raises(xmlrpc.client.Fault) as fault:
+            rpc("res.partner", "create", {"name": "RPC Missing Ltd", "crm_plus_category_id": category})
+        assert "RPC tier" in fault.value.faultString
+        # a wrong option code is refused clearly
+        with pytest.raises(xmlrpc.client.Fault):
+            rpc("res.partner", "write", [gold], {"x_attr_rpc_tier": "platinum"})
+        rpc("res.partner", "unlink", [gold])
+    finally:
+        rpc("crm_plus.attribute", "unlink", [attribute])
+        rpc("crm_plus.customer.category", "unlink", [category])
+    assert "x_attr_rpc_tier" not in rpc("res.partner", "fields_get", [], attributes=["type"])
+
+
+def test_order_state_cannot_be_forced_over_rpc(rpc):
+    """The approval gate holds over XML-RPC: state and approval_state are not writable by clients."""
+    partner = rpc("res.partner", "create", {"name": "RPC Order Customer"})
+    product = rpc("product.product", "create", {"name": "RPC widget", "list_price": 10.0})
+    order = rpc(
+        "sale.order",
+        "create",
+        {"partner_id": partner, "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 1})]},
+    )
+    for vals in ({"state": "sale"}, {"approval_state": "approved"}):
+        with pytest.raises(xmlrpc.client.Fault):
+            rpc("sale.order", "write", [order], vals, context={"crm_plus_approval_bypass": True})
+    assert rpc("sale.order", "read", [order], fields=["state"])[0]["state"] == "draft"
+    rpc("sale.order", "unlink", [order])
