@@ -118,34 +118,39 @@ def build(env, plans):
     return [move_base + g for g in range(1, n + 1)]
 
 
+FLOOR_SQL = """
+    WITH paid AS (
+        SELECT DISTINCT sol.order_id, am.amount_total - am.amount_residual AS paid
+          FROM account_move am
+          JOIN account_move_line aml ON aml.move_id = am.id
+          JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
+          JOIN sale_order_line sol ON sol.id = rel.order_line_id
+         WHERE am.id = ANY({moves})
+    ), ranked AS (
+        SELECT step.id, step.amount, paid.paid,
+               SUM(step.amount) OVER (PARTITION BY step.plan_id ORDER BY step.date_due, step.sequence, step.id)
+               - step.amount AS before
+          FROM crm_plus_plan_step step
+          JOIN crm_plus_plan plan ON plan.id = step.plan_id
+          JOIN paid ON paid.order_id = plan.order_id
+         WHERE step.kind = 'payment'
+    )
+    UPDATE crm_plus_plan_step step
+       SET amount_done = LEAST(ranked.amount, GREATEST(ranked.paid - ranked.before, 0)),
+           amount_residual = ranked.amount - LEAST(ranked.amount, GREATEST(ranked.paid - ranked.before, 0))
+      FROM ranked
+     WHERE ranked.id = step.id
+"""
+
+
 def floor(cr, move_ids):
     """The same update in one SQL statement (single-order invoices, payment steps in date order)."""
-    cr.execute(
-        """
-        WITH paid AS (
-            SELECT DISTINCT sol.order_id, am.amount_total - am.amount_residual AS paid
-              FROM account_move am
-              JOIN account_move_line aml ON aml.move_id = am.id
-              JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-              JOIN sale_order_line sol ON sol.id = rel.order_line_id
-             WHERE am.id = ANY(%s)
-        ), ranked AS (
-            SELECT step.id, step.amount, paid.paid,
-                   SUM(step.amount) OVER (PARTITION BY step.plan_id ORDER BY step.date_due, step.sequence, step.id)
-                   - step.amount AS before
-              FROM crm_plus_plan_step step
-              JOIN crm_plus_plan plan ON plan.id = step.plan_id
-              JOIN paid ON paid.order_id = plan.order_id
-             WHERE step.kind = 'payment'
-        )
-        UPDATE crm_plus_plan_step step
-           SET amount_done = LEAST(ranked.amount, GREATEST(ranked.paid - ranked.before, 0)),
-               amount_residual = ranked.amount - LEAST(ranked.amount, GREATEST(ranked.paid - ranked.before, 0))
-          FROM ranked
-         WHERE ranked.id = step.id
-        """,
-        [move_ids],
-    )
+    cr.execute(FLOOR_SQL.format(moves="%s"), [move_ids])
+
+
+def floor_prepared(cr, move_ids):
+    """The floor for one reconciliation at a time: a prepared statement (planned once, as a tight loop would)."""
+    cr.execute("EXECUTE crm_plus_plan_floor(%s)", [move_ids])
 
 
 def main():
@@ -210,10 +215,11 @@ def main():
         print(f"steps updated: {cr.fetchone()[0]}, mismatches ORM vs SQL floor: {mismatches}")
 
         reset()
-        single_floor = f"raw-SQL floor: {len(singles)} reconciliations one UPDATE each"
+        cr.execute(f"PREPARE crm_plus_plan_floor(int[]) AS {FLOOR_SQL.format(moves='$1')}")
+        single_floor = f"raw-SQL floor: {len(singles)} reconciliations one prepared UPDATE each"
         with timed(single_floor, results):
             for move_id in singles:
-                floor(cr, [move_id])
+                floor_prepared(cr, [move_id])
         reset()
         queries0 = cr.sql_log_count
         with timed(f"ORM tracking: {len(singles)} reconciliations one call each", results, baseline=single_floor):

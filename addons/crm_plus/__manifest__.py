@@ -68,8 +68,11 @@
         "wizard/crm_plus_xlsx_export_views.xml",
         "report/crm_plus_dashboard_views.xml",
         "views/res_partner_dunning_views.xml",
+        "wizard/crm_plus_plan_step_done_views.xml",
         "views/crm_plus_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/crm_plus_plan_template_demo.xml",
+    ],
     "uninstall_hook": "uninstall_hook",
 }

@@ -37,7 +37,9 @@ class CrmPlusDunningCommunication(models.Model):
     missing_email = fields.Boolean(
         readonly=True, help="The customer has no email address: a letter and a phone call replace the email."
     )
-    mail_id = fields.Many2one("mail.mail", string="Queued Mail", readonly=True, index="btree_not_null", ondelete="set null")
+    mail_id = fields.Many2one(
+        "mail.mail", string="Queued Mail", readonly=True, index="btree_not_null", ondelete="set null"
+    )
     failure_reason = fields.Text(readonly=True)
     line_ids = fields.One2many("crm_plus.dunning.communication.line", "communication_id", string="Items", readonly=True)
     amount_residual = fields.Monetary(readonly=True, string="Amount Overdue")
@@ -93,7 +95,9 @@ class CrmPlusDunningCommunication(models.Model):
         for communication in self.filtered(lambda c: c.state == "failed" and c.channel == "email"):
             if not communication.partner_id.email:
                 raise UserError(
-                    self.env._("%(customer)s still has no email address.", customer=communication.partner_id.display_name)
+                    self.env._(
+                        "%(customer)s still has no email address.", customer=communication.partner_id.display_name
+                    )
                 )
         failed = self.filtered(lambda c: c.state == "failed" and c.channel == "email")
         self.env["crm_plus.dunning.run"]._queue_mails(failed)

@@ -17,7 +17,9 @@ class CrmPlusDunningCommunicationLine(models.Model):
     )
     step_id = fields.Many2one("crm_plus.plan.step", required=True, index=True, ondelete="cascade", readonly=True)
     level_id = fields.Many2one("crm_plus.dunning.level", required=True, ondelete="restrict", readonly=True)
-    channel = fields.Selection(CHANNELS, required=True, readonly=True, help="The channel of the level this item was due for.")
+    channel = fields.Selection(
+        CHANNELS, required=True, readonly=True, help="The channel of the level this item was due for."
+    )
     order_id = fields.Many2one(related="step_id.order_id", string="Order")
     currency_id = fields.Many2one(related="communication_id.currency_id")
     date_due = fields.Date(readonly=True)

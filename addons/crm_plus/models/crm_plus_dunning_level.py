@@ -62,7 +62,9 @@ class CrmPlusDunningLevel(models.Model):
                 )
             if level.channel_email and not level.mail_template_id:
                 raise ValidationError(
-                    self.env._("Dunning level %(level)s emails customers but has no template.", level=level.display_name)
+                    self.env._(
+                        "Dunning level %(level)s emails customers but has no template.", level=level.display_name
+                    )
                 )
 
     def _get_channels(self):

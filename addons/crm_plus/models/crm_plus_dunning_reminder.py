@@ -25,8 +25,10 @@ class CrmPlusDunningReminder(models.Model):
         """An activity on the step for its responsible (unless one is open) and an internal email."""
         steps = self.step_id
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        open_activities = self.env["mail.activity"].sudo().search_fetch(
-            [("res_model", "=", steps._name), ("res_id", "in", steps.ids)], ["res_id", "user_id"]
+        open_activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search_fetch([("res_model", "=", steps._name), ("res_id", "in", steps.ids)], ["res_id", "user_id"])
         )
         has_activity = {(activity.res_id, activity.user_id.id) for activity in open_activities}
         model_id = self.env["ir.model"]._get_id(steps._name)

@@ -58,21 +58,37 @@ class CrmPlusPlan(models.Model):
     @api.depends("cancelled", "step_ids.amount", "step_ids.amount_done", "step_ids.state", "step_ids.kind")
     def _compute_amounts(self):
         for plan in self:
-            steps = plan.step_ids.filtered(lambda step: not step.cancelled)
-            payments = steps.filtered(lambda step: step.kind == "payment")
-            plan.amount_planned = sum(payments.mapped("amount"))
-            plan.amount_collected = sum(payments.mapped("amount_done"))
-            plan.amount_open = sum(payments.mapped("amount_residual"))
-            plan.progress = sum(steps.mapped("progress")) / len(steps) if steps else 0.0
-            plan.is_started = any(step.amount_done > 0 for step in steps)
-            plan.step_count = len(steps)
-            open_dates = [step.date_due for step in steps if step.state != "done" and step.date_due]
+            planned = collected = open_amount = progress = 0.0
+            count = 0
+            started, all_done = False, True
+            open_dates = []
+            for step in plan.step_ids:
+                state = step.state
+                if state == "cancelled":
+                    continue
+                count += 1
+                progress += step.progress
+                started = started or step.amount_done > 0
+                if state != "done":
+                    all_done = False
+                    if step.date_due:
+                        open_dates.append(step.date_due)
+                if step.kind == "payment":
+                    planned += step.amount
+                    collected += step.amount_done
+                    open_amount += step.amount_residual
+            plan.amount_planned = planned
+            plan.amount_collected = collected
+            plan.amount_open = open_amount
+            plan.progress = progress / count if count else 0.0
+            plan.is_started = started
+            plan.step_count = count
             plan.date_next = min(open_dates) if open_dates else False
             if plan.cancelled:
                 plan.state = "cancelled"
-            elif steps and all(step.state == "done" for step in steps):
+            elif count and all_done:
                 plan.state = "done"
-            elif plan.is_started:
+            elif started:
                 plan.state = "in_progress"
             else:
                 plan.state = "planned"
@@ -344,8 +360,9 @@ class CrmPlusPlan(models.Model):
         for value, step_ids in by_value.items():
             changed.browse(step_ids).with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
         # only steps that got done (or reopened by an unreconciliation/refund) change their activities
-        changed.filtered(lambda step: (step.state == "done") != was_done[step.id])._crm_plus_sync_activities()
-        changed.plan_id._crm_plus_reschedule()
+        toggled = changed.filtered(lambda step: (step.state == "done") != was_done[step.id])
+        toggled._crm_plus_sync_activities()
+        toggled.plan_id._crm_plus_reschedule()
 
     def _crm_plus_reschedule(self):
         """Open steps triggered by the delivery or by the previous step follow the actual dates once those are done."""

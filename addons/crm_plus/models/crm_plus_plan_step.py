@@ -198,10 +198,23 @@ class CrmPlusPlanStep(models.Model):
                 )
         for step in self:
             step.with_context(crm_plus_plan_tracking=True).write({"amount_done": step.amount})
-            step.message_post(body=step.note or self.env._("Step done."))
+            step.message_post(
+                body=step.note or self.env._("Step done."),
+                attachment_ids=self.env.context.get("crm_plus_plan_done_attachment_ids", []),
+            )
         self._crm_plus_sync_activities()
         self.plan_id._crm_plus_reschedule()
         return True
+
+    def action_open_done_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark Done"),
+            "res_model": "crm_plus.plan.step.done",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_step_ids": self.ids, "default_note": self[:1].note},
+        }
 
     def action_reopen(self):
         for step in self.filtered(lambda step: step.kind in MANUAL_KINDS and step.state == "done"):

@@ -16,9 +16,7 @@ class MailMail(models.Model):
                 .search([("mail_id", "in", dunning_mails.ids), ("state", "in", ("draft", "sent", "failed"))])
             )
             if failure_type:
-                communications.write(
-                    {"state": "failed", "failure_reason": failure_reason or failure_type}
-                )
+                communications.write({"state": "failed", "failure_reason": failure_reason or failure_type})
             else:
                 communications.filtered(lambda c: c.state == "draft").write({"state": "sent"})
         return super()._postprocess_sent_message(

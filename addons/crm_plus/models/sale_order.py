@@ -326,13 +326,19 @@ class SaleOrder(models.Model):
             if order.round_state == "current" and order.round_count > 1:
                 order._crm_plus_accept_round()
 
+    def _crm_plus_without_gate(self):
+        """``self`` without the gate marker: it stays within our state changes,
+        never in the documents, mails or actions a confirmation produces."""
+        return self.with_context({key: value for key, value in self.env.context.items() if key != _GATE_KEY})
+
     def _action_confirm(self):
         # Defence in depth: whatever calls it, an order on hold never takes effect.
         if any(o.approval_state == "pending" for o in self):
             raise UserError(self.env._("An order waiting for approval cannot be confirmed."))
-        # the gate marker stays within our confirmation step, not the documents it creates
-        context = {key: value for key, value in self.env.context.items() if key != _GATE_KEY}
-        return super(SaleOrder, self.with_context(context))._action_confirm()
+        return super(SaleOrder, self._crm_plus_without_gate())._action_confirm()
+
+    def _send_order_confirmation_mail(self):
+        return super(SaleOrder, self._crm_plus_without_gate())._send_order_confirmation_mail()
 
     def _crm_plus_approvers(self):
         """SEAM. Users allowed to approve this order (never its salesperson or requester).

@@ -311,6 +311,13 @@ class TestApprovalBypass(ApprovalCommon):
         order2.sudo().with_context(send_email=True).action_confirm()
         self.assertEqual((order2.state, order2.approval_state), ("draft", "pending"))
 
+    def test_payment_path_of_a_small_order_confirms_and_mails(self):
+        order = self._make_order(lines=1, price=100.0)
+        order.action_quotation_sent()
+        order.sudo().with_context(send_email=True).action_confirm()
+        self.assertEqual((order.state, order.approval_state), ("sale", "none"))
+        self.assertTrue(order.picking_ids)
+
     def test_copy_of_approved_order_needs_approval_again(self):
         order = self._pending()
         order.with_user(self.approver).action_approve()

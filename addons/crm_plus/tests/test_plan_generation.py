@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged, users, warmup
+from odoo.tests import Form, tagged, users, warmup
 
 from .plan_common import CrmPlusPlanCommon
 
@@ -113,6 +113,21 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         with self.assertRaises(UserError):
             deposit.write({"amount_done": 1.0})
 
+    def test_edit_plan_in_form(self):
+        order = self._order()
+        plan = order.plan_id
+        with Form(plan) as form:
+            with form.step_ids.edit(0) as deposit:
+                deposit.amount = 2500.0
+            with form.step_ids.edit(5) as acceptance:
+                acceptance.amount = 1500.0
+        self.assertEqual(self._steps(plan, "payment").mapped("amount"), [2500.0, 6000.0, 1500.0])
+        form = Form(plan)
+        with form.step_ids.edit(0) as deposit:
+            deposit.amount = 100.0
+        with self._raises(ValidationError, "add up to"):
+            form.save()
+
     def test_started_plan_frozen_and_not_deletable(self):
         order = self._order()
         plan = order.plan_id
@@ -153,12 +168,23 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         install.user_id = self.team_leader
         with self._raises(UserError, "responsible"):
             install.with_user(self.salesman).action_done()
-        install.note = "<p>Installed, signed acceptance attached</p>"
-        install.with_user(self.team_leader).action_done()
+        action = install.with_user(self.team_leader).action_open_done_wizard()
+        attachment = (
+            self.env["ir.attachment"]
+            .with_user(self.team_leader)
+            .create({"name": "acceptance.pdf", "raw": b"%PDF-1.4 signed", "res_model": "crm_plus.plan.step.done"})
+        )
+        wizard = Form(self.env["crm_plus.plan.step.done"].with_user(self.team_leader).with_context(action["context"]))
+        wizard.note = "<p>Installed, signed acceptance attached</p>"
+        wizard = wizard.save()
+        wizard.attachment_ids = attachment
+        wizard.action_confirm()
         self.assertEqual(install.state, "done")
         self.assertEqual(install.date_done, fields.Date.today())
         self.assertFalse(install.activity_ids)
         self.assertIn("signed acceptance", install.message_ids[0].body)
+        self.assertEqual(install.message_ids[0].attachment_ids, attachment)
+        self.assertEqual(attachment.res_id, install.id)
         with self.assertRaises(UserError):
             self._steps(order.plan_id, "payment")[0].action_done()
 
