@@ -42,6 +42,21 @@ def odoo_cmd(*args):
     return cmd
 
 
+def odoo_conf(path):
+    """Write an odoo.conf for subcommands that read connection options only from a file (i18n)."""
+    lines = [
+        "[options]",
+        f"addons_path = {ADDONS_PATH}",
+        f"db_host = {os.environ.get('PGHOST', '127.0.0.1')}",
+        f"db_port = {os.environ.get('PGPORT', '5432')}",
+        f"db_user = {ODOO_DB_USER}",
+    ]
+    if os.environ.get("PGPASSWORD"):
+        lines.append(f"db_password = {os.environ['PGPASSWORD']}")
+    Path(path).write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
 def run_odoo(*args, timeout=1200):
     """Run odoo-bin to completion; fail the test on a non-zero exit or an ERROR line."""
     proc = subprocess.run(odoo_cmd(*args), capture_output=True, text=True, timeout=timeout)

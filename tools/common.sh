@@ -34,3 +34,17 @@ with cn.cursor() as cr:
 cn.close()
 PY
 }
+
+# A config file for the odoo-bin subcommands that only read options from one (i18n).
+write_odoo_conf() {
+    mkdir -p "$here/var"
+    {
+        echo "[options]"
+        echo "addons_path = $ADDONS_PATH"
+        echo "db_host = $PGHOST"
+        echo "db_port = $PGPORT"
+        echo "db_user = $ODOO_DB_USER"
+        [ -n "${PGPASSWORD:-}" ] && echo "db_password = $PGPASSWORD"
+    } > "$here/var/odoo.conf"
+    echo "$here/var/odoo.conf"
+}

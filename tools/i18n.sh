@@ -10,6 +10,6 @@ require_postgres
 DB=crm_plus_i18n_$$
 trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true' EXIT
 odoo_bin -d "$DB" -i "$MODULES" --stop-after-init --log-level=warn --no-http
-"$VENV/bin/python" "$ODOO_SRC/odoo-bin" i18n export -d "$DB" --addons-path="$ADDONS_PATH" \
-    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$ODOO_DB_USER" ${MODULES//,/ } 2>&1 | grep -v INFO || true
+conf=$(write_odoo_conf)
+"$VENV/bin/python" "$ODOO_SRC/odoo-bin" i18n export -c "$conf" -d "$DB" ${MODULES//,/ } 2>&1 | grep -v INFO || true
 "$VENV/bin/python" tools/i18n_merge.py

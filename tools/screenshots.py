@@ -17,7 +17,6 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-
 import xmlrpc.client
 
 import websocket
@@ -35,11 +34,23 @@ class Chrome:
         self.profile = tempfile.mkdtemp(prefix="crm_plus_shots_")
         port = 9222 + os.getpid() % 500
         self.proc = subprocess.Popen(
-            [shutil.which("chromium") or "chromium", "--headless", "--no-sandbox", "--disable-gpu",
-             "--disable-quic", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", f"--user-data-dir={self.profile}",
-             f"--window-size={width},{height}", f"--remote-debugging-port={port}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                shutil.which("chromium") or "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={self.profile}",
+                f"--window-size={width},{height}",
+                f"--remote-debugging-port={port}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(100):
             try:
@@ -63,7 +74,9 @@ class Chrome:
                 return msg.get("result", {})
 
     def js(self, expr):
-        return self.call("Runtime.evaluate", expression=expr, awaitPromise=True, returnByValue=True)["result"].get("value")
+        return self.call("Runtime.evaluate", expression=expr, awaitPromise=True, returnByValue=True)["result"].get(
+            "value"
+        )
 
     def goto(self, url, ready="document.readyState === 'complete'", settle=2.0):
         self.call("Page.navigate", url=url)
@@ -110,7 +123,9 @@ def main():
         time.sleep(3)
         suffix = "" if args.lang == "en_US" else f"_{args.lang}"
         for name, path in SHOTS:
-            chrome.goto(args.url + path, ready="!!document.querySelector('.o_content .o_renderer, .o_content .o_list_renderer')")
+            chrome.goto(
+                args.url + path, ready="!!document.querySelector('.o_content .o_renderer, .o_content .o_list_renderer')"
+            )
             target = os.path.join(args.out, f"{name}{suffix}.png")
             chrome.shot(target)
             print("wrote", os.path.relpath(target, REPO))
