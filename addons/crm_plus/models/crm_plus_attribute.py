@@ -149,8 +149,18 @@ class CrmPlusAttribute(models.Model):
     # ------------------------------------------------------------------
     # CRUD: the generated field follows the definition
     # ------------------------------------------------------------------
+    def _check_code_available(self, codes):
+        """A readable error before the database's unique constraint fires (archived attributes count)."""
+        taken = self.with_context(active_test=False).search([("code", "in", codes), ("id", "not in", self.ids)])
+        duplicated = {code for code in codes if codes.count(code) > 1} | set(taken.mapped("code"))
+        if duplicated:
+            raise ValidationError(
+                self.env._("An attribute with the code “%(code)s” already exists.", code=", ".join(sorted(duplicated)))
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_code_available([vals["code"] for vals in vals_list if vals.get("code")])
         attributes = super().create(vals_list)
         for attribute in attributes:
             attribute._create_field()
@@ -159,6 +169,8 @@ class CrmPlusAttribute(models.Model):
         return attributes
 
     def write(self, vals):
+        if vals.get("code"):
+            self._check_code_available([vals["code"]] * len(self))
         if "code" in vals or "value_type" in vals:
             for attribute in self:
                 attribute._check_structure_change(vals)
@@ -289,7 +301,7 @@ class CrmPlusAttribute(models.Model):
         try:
             with cr.savepoint(flush=False):
                 cr.execute(SQL("SET LOCAL lock_timeout = %s", LOCK_TIMEOUT))
-                cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", SQL.identifier(table)))
+                cr.execute(SQL("LOCK TABLE %s IN ACCESS EXCLUSIVE MODE", SQL.identifier(table)), log_exceptions=False)
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
                 self.env._(
@@ -352,7 +364,7 @@ class CrmPlusAttribute(models.Model):
             existing = {s.value: s for s in selections}
             options = attribute.option_ids.filtered(lambda o: o.id not in removed)
             wanted = {o.code: o for o in options}
-            selections.filtered(lambda s: s.value not in wanted).unlink()
+            selections.filtered(lambda s, wanted=wanted: s.value not in wanted).unlink()
             for code, option in wanted.items():
                 selection = existing.get(code)
                 if not selection:

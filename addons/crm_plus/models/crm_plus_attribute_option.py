@@ -41,6 +41,13 @@ class CrmPlusAttributeOption(models.Model):
         return options
 
     def write(self, vals):
+        if "code" in vals:
+            for option in self.filtered(lambda o: o.code != vals["code"] and o.attribute_id.value_type == "selection"):
+                # rename the stored value instead of dropping it: the ORM rewrites the column for manual fields
+                selection = option.attribute_id.sudo().field_id.selection_ids.filtered(
+                    lambda s, code=option.code: s.value == code
+                )
+                selection.write({"value": vals["code"]})
         res = super().write(vals)
         if {"name", "code", "sequence"} & set(vals):
             self.attribute_id._sync_selection_options()

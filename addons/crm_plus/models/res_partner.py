@@ -187,7 +187,8 @@ class ResPartner(models.Model):
         where = SQL("p.id IN %s", tuple(self.ids)) if self.ids else SQL("TRUE")
         self.env.cr.execute(
             SQL(
-                "UPDATE res_partner p SET crm_plus_completeness = %s WHERE %s AND crm_plus_completeness IS DISTINCT FROM %s",
+                """UPDATE res_partner p SET crm_plus_completeness = %s
+                    WHERE %s AND crm_plus_completeness IS DISTINCT FROM %s""",
                 value,
                 where,
                 value,

@@ -1,6 +1,6 @@
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, sql_db
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -157,12 +157,12 @@ class TestAttributes(AttributeCommon):
         )
         both = p1 | p2
         scope = [("id", "in", both.ids)]
-        self.assertEqual(self.Partner.search(scope + [("x_attr_headcount", ">", 50)]), p2)
-        self.assertEqual(self.Partner.search(scope + [("x_attr_tier", "=", "small")]), p1)
-        self.assertEqual(self.Partner.search(scope + [("x_attr_sale_channels", "in", self.shop.ids)]), p2)
-        self.assertEqual(self.Partner.search(scope + [("x_attr_since", ">=", "2024-01-01")]), p1)
-        self.assertEqual(self.Partner.search(scope + [("x_attr_decision_maker", "=", True)]), p1)
-        self.assertEqual(self.Partner.search(scope + [("x_attr_licence", "ilike", "l-")]), p1)
+        self.assertEqual(self.Partner.search([*scope, ("x_attr_headcount", ">", 50)]), p2)
+        self.assertEqual(self.Partner.search([*scope, ("x_attr_tier", "=", "small")]), p1)
+        self.assertEqual(self.Partner.search([*scope, ("x_attr_sale_channels", "in", self.shop.ids)]), p2)
+        self.assertEqual(self.Partner.search([*scope, ("x_attr_since", ">=", "2024-01-01")]), p1)
+        self.assertEqual(self.Partner.search([*scope, ("x_attr_decision_maker", "=", True)]), p1)
+        self.assertEqual(self.Partner.search([*scope, ("x_attr_licence", "ilike", "l-")]), p1)
         groups = dict(self.Partner._read_group(scope, ["x_attr_tier"], ["__count"]))
         self.assertEqual(groups, {"small": 1, "large": 1})
         sums = self.Partner._read_group(scope, [], ["x_attr_headcount:sum", "x_attr_revenue:sum"])
@@ -177,7 +177,7 @@ class TestAttributes(AttributeCommon):
         self.assertIn('name="crm_plus_attributes"', form)
         for attribute in self.all_attrs:
             self.assertIn(f'name="{attribute.field_name}"', form)
-        self.assertIn("crm_plus_category_id not in [%s]" % self.cat_industry.id, form)
+        self.assertIn(f"crm_plus_category_id not in [{self.cat_industry.id}]", form)
         list_arch = self.Partner.get_view(view_type="list")["arch"]
         self.assertIn('name="x_attr_tier"', list_arch)
         search = self.Partner.get_view(view_type="search")["arch"]
@@ -300,7 +300,7 @@ class TestAttributes(AttributeCommon):
     def test_code_rules(self):
         with self.assertRaises(ValidationError):
             self._attribute("Bad-Code", "char")
-        with mute_logger("odoo.sql_db"), self.assertRaises(Exception):
+        with self.assertRaisesRegex(ValidationError, "already exists"):
             self._attribute("licence", "char")
         self._retail(x_attr_licence="used")
         with self.assertRaises(ValidationError):
@@ -339,6 +339,11 @@ class TestAttributes(AttributeCommon):
         selection = dict(self.Partner._fields["x_attr_tier"]._description_selection(self.env))
         self.assertEqual(selection["huge"], "Enormous")
         self.assertEqual(partner.x_attr_tier, "huge")
+        # a code change renames the stored values
+        self.a_sel.option_ids.filtered(lambda o: o.code == "huge").code = "xl"
+        partner.invalidate_recordset()
+        self.assertEqual(partner.x_attr_tier, "xl")
+        self.assertNotIn("huge", self.Partner._fields["x_attr_tier"].get_values(self.env))
 
     def test_delete_with_values_needs_confirmation(self):
         self._dirty()
@@ -500,3 +505,21 @@ class TestAttributeListQueries(AttributeCommon):
             result = Partner.web_search_read(domain_page, spec, limit=80)
         self.assertEqual(len(result["records"]), 80)
         self.assertLessEqual(queries_10, 20, "one query per relational column at most")
+
+
+@tagged("post_install", "-at_install")
+class TestAttributeLock(AttributeCommon):
+    """No attribute DDL in setUpClass here: this transaction holds no exclusive lock on res_partner."""
+
+    def test_busy_customers_give_a_clear_retry_error(self):
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            # never wait on this test's own locks: fail instead of hanging
+            other.execute("SET lock_timeout = '5s'")
+            other.execute("LOCK TABLE res_partner IN ACCESS SHARE MODE")  # a long report reading customers
+            with self.assertRaisesRegex(UserError, "retry"):
+                self._attribute("blocked", "integer")
+        finally:
+            other.rollback()
+            other.close()
+        self.assertNotIn("x_attr_blocked", self.Partner._fields)
