@@ -383,7 +383,7 @@ class TestReporting(CrmPlusReportingCommon):
         )
         channels = Attribute.create(
             {
-                "name": "Channels",
+                "name": "Sales Channels",
                 "code": "rep_channels",
                 "value_type": "tags",
                 "option_ids": [

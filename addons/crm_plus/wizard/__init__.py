@@ -3,5 +3,6 @@ from . import sale_order_round_accept
 from . import crm_plus_dunning_run_wizard
 from . import crm_plus_attribute_delete
 from . import crm_plus_xlsx_export
+from . import crm_plus_plan_step_done
 from . import sale_order_round_compare
 from . import crm_plus_plan_step_done

@@ -2,8 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Excel exports of crm_plus, run as the requesting user (no sudo: record rules apply)."""
 
-import base64
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -75,9 +73,6 @@ class CrmPlusXlsxExport(models.TransientModel):
         with XlsxWriter() as book:
             getattr(self, f"_export_{self.export_type}")(book)
         return book.data
-
-    def _build_b64(self):
-        return base64.b64encode(self._build_xlsx())
 
     # ------------------------------------------------------------------ helpers
     def _filters_used(self):
