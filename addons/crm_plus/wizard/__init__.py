@@ -5,4 +5,3 @@ from . import crm_plus_attribute_delete
 from . import crm_plus_xlsx_export
 from . import crm_plus_plan_step_done
 from . import sale_order_round_compare
-from . import crm_plus_plan_step_done
