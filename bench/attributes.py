@@ -1,6 +1,6 @@
 """Benchmark: custom customer attributes (x_attr_* fields) on a large customer base.
 
-    /work/main/.venv/bin/python bench/attributes.py --db <name> [--partners 200000] [--attributes 50]
+    .venv/bin/python bench/attributes.py --db <name> [--partners 200000] [--attributes 50]
 
 The database must have crm_plus installed. The first run builds the data with SQL (partners, values) and
 the attribute definitions through the ORM, then commits; later runs reuse it. Every figure is printed beside
