@@ -71,5 +71,10 @@
         "views/crm_plus_menus.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "crm_plus/static/tests/tours/**/*",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
 }
