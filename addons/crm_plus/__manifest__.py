@@ -70,7 +70,10 @@
         "views/res_partner_dunning_views.xml",
         "views/crm_plus_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/crm_plus_attribute_demo.xml",
+        "demo/sale_order_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "crm_plus/static/tests/tours/**/*",
