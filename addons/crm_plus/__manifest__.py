@@ -72,7 +72,13 @@
         "views/crm_plus_menus.xml",
     ],
     "demo": [
-        "demo/crm_plus_plan_template_demo.xml",
+        "demo/crm_plus_attribute_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "crm_plus/static/tests/tours/**/*",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
 }

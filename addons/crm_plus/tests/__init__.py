@@ -9,3 +9,4 @@ from . import test_plan_tracking
 from . import test_attributes
 from . import test_xlsx_export
 from . import test_reporting
+from . import test_ui
