@@ -23,9 +23,16 @@ import websocket
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHOTS = [
-    # (file name, URL path after login)
-    ("customers", "/odoo/action-crm_plus.res_partner_action_customer"),
-    ("oa_approvals", "/odoo/action-crm_plus_oa_bridge.tier_review_action_all"),
+    # (file name, action xmlid, record xmlid or None, tab to click or None): the demo data's story
+    ("customers", "crm_plus.res_partner_action_customer", None, None),
+    ("customer_attributes", "crm_plus.res_partner_action_customer", "base.res_partner_2", "crm_plus_attributes"),
+    ("quotation_rounds", "crm_plus.sale_order_action_rounds", None, None),
+    ("order_plan", "crm_plus.sale_order_action_orders", "crm_plus.crm_plus_order_acme_desks_demo", "crm_plus_plan"),
+    ("orders_to_approve", "crm_plus.sale_order_action_to_approve", None, None),
+    ("plan_steps", "crm_plus.crm_plus_plan_step_action", None, None),
+    ("dashboard", "crm_plus.crm_plus_dashboard_action", None, None),
+    ("receivables_aging", "crm_plus.crm_plus_report_aging_action", None, None),
+    ("oa_approvals", "crm_plus_oa_bridge.tier_review_action_all", None, None),
 ]
 
 
@@ -122,10 +129,31 @@ def main():
         )
         time.sleep(3)
         suffix = "" if args.lang == "en_US" else f"_{args.lang}"
-        for name, path in SHOTS:
-            chrome.goto(
-                args.url + path, ready="!!document.querySelector('.o_content .o_renderer, .o_content .o_list_renderer')"
-            )
+        ready = "!!document.querySelector('.o_content .o_renderer, .o_content .o_list_renderer, .o_form_renderer')"
+        for name, action, record, tab in SHOTS:
+            path = f"/odoo/action-{action}"
+            if record:
+                module, xmlid = record.split(".")
+                found = models.execute_kw(
+                    args.db,
+                    uid,
+                    args.password,
+                    "ir.model.data",
+                    "search_read",
+                    [[["module", "=", module], ["name", "=", xmlid]]],
+                    {"fields": ["res_id"]},
+                )
+                if not found:
+                    print("skipped", name, "(no", record, "- is the demo data loaded?)")
+                    continue
+                path += f"/{found[0]['res_id']}"
+            chrome.goto(args.url + path, ready=ready)
+            if tab:
+                chrome.js(
+                    "[...document.querySelectorAll('.o_notebook .nav-link')]"
+                    f".find(a => a.getAttribute('name') === {json.dumps(tab)})?.click(); true"
+                )
+                time.sleep(1.5)
             target = os.path.join(args.out, f"{name}{suffix}.png")
             chrome.shot(target)
             print("wrote", os.path.relpath(target, REPO))
