@@ -15,7 +15,8 @@ from _common import registry as open_registry  # puts the Odoo sources on sys.pa
 from psycopg2.extras import execute_values
 
 import odoo
-from odoo import Command, api
+from odoo import Command
+from odoo import api
 from odoo.tools import SQL
 
 BENCH_PREFIX = "Bench customer"

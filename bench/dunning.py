@@ -20,7 +20,10 @@ from collections import Counter
 from datetime import date
 from unittest.mock import patch
 
-from _common import max_rss_mb, parse_args, registry, timed
+from _common import max_rss_mb
+from _common import parse_args
+from _common import registry
+from _common import timed
 
 args = parse_args(
     __doc__.splitlines()[0],
@@ -33,7 +36,8 @@ args = parse_args(
     profile=(0, "1: cProfile the whole run (top functions printed)"),
 )
 
-from odoo import SUPERUSER_ID, api  # noqa: E402
+from odoo import SUPERUSER_ID  # noqa: E402
+from odoo import api  # noqa: E402
 from odoo.sql_db import Cursor  # noqa: E402
 from odoo.tools import SQL  # noqa: E402
 

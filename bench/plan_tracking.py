@@ -17,7 +17,10 @@ The ORM result is checked against the SQL floor, step by step.
 
 import random
 
-from _common import max_rss_mb, parse_args, registry, timed
+from _common import max_rss_mb
+from _common import parse_args
+from _common import registry
+from _common import timed
 
 
 def columns(cr, table):
@@ -161,7 +164,8 @@ def main():
         single=(1000, "further invoices partially paid and tracked one call each"),
         seed=(42, "random seed"),
     )
-    from odoo import SUPERUSER_ID, api
+    from odoo import SUPERUSER_ID
+    from odoo import api
 
     reg = registry(args.db)
     results = {}

@@ -9,13 +9,17 @@ Builds a quotation with N lines (not timed), then times:
 Everything is rolled back at the end.
 """
 
-from _common import parse_args, registry, timed
+from _common import parse_args
+from _common import registry
+from _common import timed
 
 
 def main():
     args = parse_args(__doc__.splitlines()[0], lines=(200, "lines of the quotation"))
     reg = registry(args.db)
-    from odoo import SUPERUSER_ID, Command, api
+    from odoo import SUPERUSER_ID
+    from odoo import Command
+    from odoo import api
     from odoo.tools import SQL
 
     results = {}

@@ -11,7 +11,10 @@ much above the 10,000-row one).
 import io
 import time
 
-from _common import max_rss_mb, parse_args, registry, timed
+from _common import max_rss_mb
+from _common import parse_args
+from _common import registry
+from _common import timed
 
 
 def generate_steps(env, count, plans, action_type_id, user_id, offset=0):
@@ -57,7 +60,9 @@ def main():
     )
     import openpyxl
 
-    from odoo import SUPERUSER_ID, Command, api
+    from odoo import SUPERUSER_ID
+    from odoo import Command
+    from odoo import api
 
     results = {}
     reg = registry(args.db)

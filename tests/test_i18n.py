@@ -8,7 +8,10 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import MODULES, ODOO_SRC, REPO, odoo_conf
+from conftest import MODULES
+from conftest import ODOO_SRC
+from conftest import REPO
+from conftest import odoo_conf
 
 
 @pytest.mark.parametrize("addon", MODULES)

@@ -1,6 +1,9 @@
 """Both addons install on a fresh database, uninstall leaving nothing of ours, and reinstall."""
 
-from conftest import MODULES, odoo_shell, pg, run_odoo
+from conftest import MODULES
+from conftest import odoo_shell
+from conftest import pg
+from conftest import run_odoo
 
 LEFTOVERS = f"""
 cr = env.cr

@@ -1,4 +1,4 @@
 from . import models
-from . import wizard
 from . import report
+from . import wizard
 from .hooks import uninstall_hook

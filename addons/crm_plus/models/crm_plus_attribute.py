@@ -14,8 +14,12 @@ import psycopg2.errors
 from lxml import etree
 from lxml.builder import E
 
-from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import Command
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)

@@ -25,7 +25,9 @@ from contextlib import contextmanager
 
 from psycopg2 import errors as pg_errors
 
-from odoo import api, fields, models
+from odoo import api
+from odoo import fields
+from odoo import models
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -482,7 +484,8 @@ class CrmPlusDunningRun(models.AbstractModel):
                   LEFT JOIN crm_plus_customer_category cat ON cat.id = p.crm_plus_category_id
                   LEFT JOIN crm_plus_dunning_policy dp
                          ON dp.company_id = s.company_id AND dp.company_default AND dp.active
-                  LEFT JOIN crm_plus_dunning_policy pol ON pol.id = COALESCE(p.crm_plus_dunning_policy_id, cat.crm_plus_dunning_policy_id, dp.id)
+                  LEFT JOIN crm_plus_dunning_policy pol
+                         ON pol.id = COALESCE(p.crm_plus_dunning_policy_id, cat.crm_plus_dunning_policy_id, dp.id)
                  WHERE s.kind = 'payment'
                    AND s.state NOT IN ('done', 'cancelled')
                    AND s.amount_residual > 0

@@ -3,9 +3,13 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_compare
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools import float_compare
 
 from .crm_plus_plan_step import MONEY_KINDS
 

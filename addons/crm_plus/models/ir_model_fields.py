@@ -1,7 +1,8 @@
 from odoo import models
 from odoo.tools import SQL
 
-from .crm_plus_attribute import FIELD_PREFIX, PARTNER_MODEL
+from .crm_plus_attribute import FIELD_PREFIX
+from .crm_plus_attribute import PARTNER_MODEL
 
 
 class IrModelFields(models.Model):

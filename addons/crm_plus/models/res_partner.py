@@ -1,5 +1,8 @@
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .crm_plus_attribute import FIELD_PREFIX

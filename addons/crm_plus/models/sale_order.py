@@ -25,8 +25,11 @@ produce, so context flags sent by a client never open it.
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 APPROVAL_STATES = [

@@ -1,6 +1,7 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import api
+from odoo import models
 
 from .sale_order import APPROVAL_LINE_FIELDS
 

@@ -1,11 +1,9 @@
-from . import (
-    crm_plus_dashboard,
-    crm_plus_report_aging,
-    crm_plus_report_approval,
-    crm_plus_report_customer_attribute,
-    crm_plus_report_customer_value,
-    crm_plus_report_dunning,
-    crm_plus_report_execution,
-    crm_plus_report_funnel,
-    crm_plus_report_rounds,
-)
+from . import crm_plus_dashboard
+from . import crm_plus_report_aging
+from . import crm_plus_report_approval
+from . import crm_plus_report_customer_attribute
+from . import crm_plus_report_customer_value
+from . import crm_plus_report_dunning
+from . import crm_plus_report_execution
+from . import crm_plus_report_funnel
+from . import crm_plus_report_rounds

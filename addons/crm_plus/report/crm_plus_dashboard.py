@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api
+from odoo import fields
+from odoo import models
 from odoo.fields import Domain
 
 
@@ -29,6 +31,11 @@ class CrmPlusDashboard(models.TransientModel):
     receivable_over_90 = fields.Monetary(string="Overdue > 90 days", compute="_compute_figures")
     on_time_rate = fields.Float(string="Plan Steps On Time (%)", compute="_compute_figures")
     overdue_step_count = fields.Integer(string="Overdue Steps", compute="_compute_figures")
+
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Dashboard")
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_figures(self):

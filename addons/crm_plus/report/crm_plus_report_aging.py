@@ -1,6 +1,8 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import fields
+from odoo import models
+from odoo import tools
 from odoo.tools import SQL
 
 BUCKETS = [

@@ -1,4 +1,5 @@
-from odoo import Command, fields
+from odoo import Command
+from odoo import fields
 
 from .common import CrmPlusCommon
 

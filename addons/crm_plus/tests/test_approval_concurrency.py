@@ -2,9 +2,12 @@ import uuid
 
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID
+from odoo import Command
+from odoo import api
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import new_test_user
+from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
 

@@ -1,6 +1,7 @@
 from xmlrpc.client import Fault
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .test_approval import ApprovalCommon

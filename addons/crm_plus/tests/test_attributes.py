@@ -1,7 +1,10 @@
 from unittest.mock import patch
 
-from odoo import Command, sql_db
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo import Command
+from odoo import sql_db
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 

@@ -8,12 +8,15 @@ from unittest.mock import patch
 
 from psycopg2.errors import UniqueViolation
 
-from odoo import Command, api, fields
+from odoo import Command
+from odoo import api
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.orm.environments import Transaction
 from odoo.tests import tagged
 from odoo.tests.common import TransactionCase
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
+from odoo.tools import mute_logger
 
 from odoo.addons.crm_plus.models.crm_plus_dunning_run import CrmPlusDunningRun
 

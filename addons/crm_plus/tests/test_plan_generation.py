@@ -1,9 +1,15 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
-from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged, users, warmup
+from odoo import Command
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tests import Form
+from odoo.tests import tagged
+from odoo.tests import users
+from odoo.tests import warmup
 
 from .plan_common import CrmPlusPlanCommon
 

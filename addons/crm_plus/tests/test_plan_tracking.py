@@ -1,8 +1,10 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import Command
+from odoo import fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import new_test_user
+from odoo.tests import tagged
 
 from .plan_common import CrmPlusPlanCommon
 

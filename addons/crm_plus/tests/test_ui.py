@@ -10,8 +10,11 @@ from datetime import timedelta
 
 import openpyxl
 
-from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo import Command
+from odoo import fields
+from odoo.tests import HttpCase
+from odoo.tests import new_test_user
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")

@@ -1,14 +1,12 @@
-from . import (
-    crm_plus_oa_approval_log,
-    crm_plus_oa_route,
-    crm_plus_oa_route_step,
-    dms_directory,
-    dms_file,
-    ir_attachment,
-    mail_activity,
-    res_partner,
-    sale_order,
-    sale_order_dms,
-    tier_definition,
-    tier_review,
-)
+from . import crm_plus_oa_approval_log
+from . import crm_plus_oa_route
+from . import crm_plus_oa_route_step
+from . import dms_directory
+from . import dms_file
+from . import ir_attachment
+from . import mail_activity
+from . import res_partner
+from . import sale_order
+from . import sale_order_dms
+from . import tier_definition
+from . import tier_review

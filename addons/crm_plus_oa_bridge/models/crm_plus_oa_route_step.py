@@ -1,8 +1,12 @@
 # Copyright 2026 crm_plus contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command, Domain
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.fields import Command
+from odoo.fields import Domain
 
 APPROVER_KINDS = [
     ("user", "Specific users"),

@@ -3,7 +3,9 @@
 import base64
 import hashlib
 
-from odoo import api, fields, models
+from odoo import api
+from odoo import fields
+from odoo import models
 
 SUB_FOLDERS = ("quotations", "contracts", "orders", "dunning")
 

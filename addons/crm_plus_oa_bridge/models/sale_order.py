@@ -9,8 +9,11 @@ approvers decide on the current step only, and when every review is approved
 crm_plus's own single-step approval runs unchanged.
 """
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.fields import Command
 
 ACTIVITY_TYPE = "crm_plus_oa_bridge.mail_activity_type_oa_approval"

@@ -7,7 +7,8 @@ import hashlib
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import fields
+from odoo import models
 
 ORDER_REPORT = "sale.action_report_saleorder"
 

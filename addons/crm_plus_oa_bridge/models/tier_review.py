@@ -2,9 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.fields import Command, Domain
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.fields import Command
+from odoo.fields import Domain
 
 from .crm_plus_oa_route_step import STEP_MODES
 

@@ -1,1 +1,4 @@
-from . import test_menus, test_oa_documents, test_oa_routes, test_oa_security
+from . import test_menus
+from . import test_oa_documents
+from . import test_oa_routes
+from . import test_oa_security

@@ -2,9 +2,12 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, tagged
+from odoo import Command
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.tests import Form
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .common import OaCommon

@@ -1,1 +1,2 @@
-from . import comment_wizard, crm_plus_oa_delegate
+from . import comment_wizard
+from . import crm_plus_oa_delegate

@@ -1,6 +1,7 @@
 # Copyright 2026 crm_plus contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import fields
+from odoo import models
 
 
 class CrmPlusOaDelegate(models.TransientModel):
