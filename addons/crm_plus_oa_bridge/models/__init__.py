@@ -1,3 +1,4 @@
+from . import crm_plus_dunning_communication
 from . import crm_plus_oa_approval_log
 from . import crm_plus_oa_route
 from . import crm_plus_oa_route_step
