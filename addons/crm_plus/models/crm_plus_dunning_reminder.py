@@ -52,6 +52,7 @@ class CrmPlusDunningReminder(models.Model):
             if (reminder.step_id.id, reminder.user_id.id) not in has_activity
         ]
         if vals_list:
+            # sudo: reminders are activities for each step's responsible, created by the scheduled job
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
         template = self.env.ref("crm_plus.mail_template_dunning_reminder", raise_if_not_found=False)
         with_email = self.filtered(lambda reminder: reminder.user_id.email)

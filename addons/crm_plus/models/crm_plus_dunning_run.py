@@ -462,6 +462,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             if channel in ("phone", "escalation"):
                 done.append(communication_id)
         if vals_list:
+            # sudo: the run creates phone-call/escalation activities for salespeople and managers, not for itself
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
         if done:
             self.env["crm_plus.dunning.communication"].browse(done).with_context(tracking_disable=True).write(

@@ -274,6 +274,7 @@ class CrmPlusPlanStep(models.Model):
         if to_remove:
             to_remove.unlink()
         if to_create:
+            # sudo: reminders go to each step's responsible, who may not be the user whose change triggered them
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(to_create)
 
     @api.model

@@ -38,6 +38,7 @@ class ResPartner(models.Model):
                 for vals in vals_list
             ]
         partners = super().create(vals_list)
+        # sudo: the definitions decide what is required for every user, whatever their read rights on them
         attributes = self.env["crm_plus.attribute"].sudo().search([("field_id", "!=", False)])
         if attributes:
             self.flush_model()
@@ -63,6 +64,7 @@ class ResPartner(models.Model):
             self.invalidate_recordset(emptied)
         touched = [fname for fname in vals if fname.startswith(FIELD_PREFIX)]
         if self and (touched or "crm_plus_category_id" in vals):
+            # sudo: the definitions decide what is required for every user, whatever their read rights on them
             attributes = self.env["crm_plus.attribute"].sudo().search([("field_id", "!=", False)])
             if attributes:
                 self.flush_model()
@@ -174,6 +176,7 @@ class ResPartner(models.Model):
     def _crm_plus_update_completeness(self, attributes=None):
         """Store the % of applicable attributes filled, in one UPDATE for ``self`` (all partners if empty)."""
         if attributes is None:
+            # sudo: the definitions decide what is required for every user, whatever their read rights on them
             attributes = self.env["crm_plus.attribute"].sudo().search([("field_id", "!=", False)])
         attributes = attributes.filtered(lambda a: a.active and a.field_name in self._fields)
         self.flush_model()
