@@ -13,6 +13,8 @@ from contextlib import contextmanager
 ODOO_SRC = os.environ.get("ODOO_SRC", "/opt/odoo/19.0")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ODOO_SRC)
+# Odoo's own start-up (patches, and the odoo.SUPERUSER_ID/Command shortcuts), as odoo-bin does
+import odoo.init  # noqa: E402, F401
 
 
 def parse_args(description, **extra):

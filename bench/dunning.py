@@ -6,18 +6,21 @@ Builds the data with SQL (bench rows are named ``BenchDun ...`` and removed firs
 each beside a raw-SQL floor measured in the same run:
 
 * selection of the work (customers and pending keys) vs. a bare GROUP BY over overdue steps;
-* state updates (steps due -> overdue through the ORM recompute, customers' levels) vs. bare UPDATEs;
+* state updates (steps due -> overdue by the plan cron, customers' levels) vs. bare UPDATEs;
 * the whole run (reminders, locking, inserting keys, communications, rendering and queueing mails,
   activities, commits per batch of 1,000 steps) vs. set-based INSERTs of the same communications,
   items and mail rows;
 * per batch: max time, queries (and how many of them are INSERTs), peak memory;
-* the PDF statement (wkhtmltopdf) per communication, measured on a sample: the bench template does
-  not attach it (see the report).
+* the PDF statements, which the mail queue renders when sending (never the run): one wkhtmltopdf call
+  per mail vs. one call for a queue batch of mails.
 """
 
+import threading
 import time
 from collections import Counter
 from datetime import date
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from unittest.mock import patch
 
 from _common import max_rss_mb
@@ -102,10 +105,8 @@ def build(cr):
     user = env.ref("base.user_admin")
     team = env["crm.team"].search([], limit=1)
     payment_type = env["crm_plus.plan.action.type"].search([("kind", "=", "payment")], limit=1)
-    # the bench template: the shipped one without the PDF attachment (timed apart, on a sample)
-    template = env.ref("crm_plus.mail_template_dunning").copy(
-        {"name": "BenchDun template", "report_template_ids": False}
-    )
+    # the bench template: a copy of the shipped one, PDF statement included (the mail queue renders it)
+    template = env.ref("crm_plus.mail_template_dunning").copy({"name": "BenchDun template"})
     policy = env["crm_plus.dunning.policy"].create(
         {
             "name": "BenchDun policy",
@@ -297,7 +298,7 @@ with reg.cursor() as cr:
 with reg.cursor() as cr:
     env = env_for(cr)
     with timed(
-        "state updates: steps (ORM recompute) + customers' levels",
+        "state updates: steps (plan cron) + customers' levels",
         results,
         "floor: UPDATE steps due->overdue + customers' level (SQL)",
     ):
@@ -352,6 +353,7 @@ def counting_execute(self, query, params=None, log_exceptions=True):
     return original_execute(self, query, params, log_exceptions)
 
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml  # noqa: E402
 from odoo.addons.crm_plus.models.crm_plus_dunning_run import CrmPlusDunningRun  # noqa: E402
 
 original_batch = CrmPlusDunningRun._dunning_batch
@@ -439,22 +441,53 @@ with reg.cursor() as cr:
         again = env["crm_plus.dunning.run"]._run(today=today, batch_size=args.batch, commit=True)
     print(f"    -> items {again.get('items', 0)}", flush=True)
 
-# ------------------------------------------------------------ PDF sample
+
+# ------------------------------------------------------------ PDF statements in the mail queue
+class EmptyAssets(BaseHTTPRequestHandler):
+    """Stands in for the Odoo server that wkhtmltopdf fetches the report assets from."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 if args.pdf_sample:
+    assets = ThreadingHTTPServer(("127.0.0.1", 0), EmptyAssets)
+    threading.Thread(target=assets.serve_forever, daemon=True).start()
     with reg.cursor() as cr:
         env = env_for(cr)
-        sample = env["crm_plus.dunning.communication"].search(
-            [("partner_id", "in", bench_partners), ("channel", "=", "email")], limit=args.pdf_sample
+        env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{assets.server_address[1]}")
+        Mail = env["mail.mail"]
+        mails_sample = Mail.search(
+            [("model", "=", "crm_plus.dunning.communication"), ("state", "=", "outgoing")],
+            limit=args.pdf_sample * 11,
         )
+        one_by_one, batched = mails_sample[: args.pdf_sample], mails_sample[args.pdf_sample :]
         t0 = time.perf_counter()
-        for comm in sample:
-            env["ir.actions.report"]._render_qweb_pdf("crm_plus.action_report_dunning_statement", comm.ids)
-        per_pdf = (time.perf_counter() - t0) / max(len(sample), 1)
+        for mail in one_by_one:
+            mail._crm_plus_attach_statements()
+        per_single = (time.perf_counter() - t0) / max(len(one_by_one), 1)
+        t0 = time.perf_counter()
+        batched._crm_plus_attach_statements()
+        per_batched = (time.perf_counter() - t0) / max(len(batched), 1)
+        attached = sum(1 for mail in mails_sample if mail.attachment_ids)
         print(
-            f"{'PDF statement (wkhtmltopdf), per communication':<60} {per_pdf * 1000:10.1f} ms "
-            f"(x {mails} mails = {per_pdf * mails / 60:.0f} min if attached in the run)",
+            f"{'PDF statement in the mail queue, one wkhtmltopdf call each':<60} {per_single * 1000:10.1f} ms/mail",
             flush=True,
         )
+        print(
+            f"{f'PDF statements, a queue batch of {len(batched)} mails':<60} "
+            f"{per_batched * 1000:10.1f} ms/mail  ratio {per_single / per_batched:.1f}x; "
+            f"{attached}/{len(mails_sample)} mails got their PDF; none rendered during the run; wkhtmltopdf "
+            f"{'with' if _wkhtml().is_patched_qt else 'without'} patched Qt (without: one call per statement)",
+            flush=True,
+        )
+        cr.rollback()
+    assets.shutdown()
 
 if not args.keep:
     with reg.cursor() as cr:

@@ -43,6 +43,9 @@ class CrmPlusDunningCommunication(models.Model):
         "mail.mail", string="Queued Mail", readonly=True, index="btree_not_null", ondelete="set null"
     )
     failure_reason = fields.Text(readonly=True)
+    statement_pending = fields.Boolean(
+        readonly=True, copy=False, help="The queued email still waits for its PDF statement (attached when sent)."
+    )
     line_ids = fields.One2many("crm_plus.dunning.communication.line", "communication_id", string="Items", readonly=True)
     amount_residual = fields.Monetary(readonly=True, string="Amount Overdue")
     item_count = fields.Integer(compute="_compute_item_count", string="Item Count")

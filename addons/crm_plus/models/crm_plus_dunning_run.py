@@ -404,25 +404,70 @@ class CrmPlusDunningRun(models.AbstractModel):
             "locked_out_ids": locked_out_ids,
         }
 
+    # fields a dunning template renders for the queue; reports are attached by the mail queue (mail.mail)
+    MAIL_RENDER_FIELDS = (
+        "attachment_ids",
+        "auto_delete",
+        "body_html",
+        "email_cc",
+        "email_from",
+        "email_to",
+        "mail_server_id",
+        "model",
+        "partner_to",
+        "reply_to",
+        "res_id",
+        "scheduled_date",
+        "subject",
+    )
+
     def _queue_mails(self, communications):
-        """Queue the emails (mail.mail outgoing): the mail queue sends them after commit."""
+        """Queue the emails (mail.mail outgoing) in bulk: the mail queue sends them after commit.
+
+        Each template renders subject, sender and body for all its communications at once (per
+        language), and all mails are created by one ``create`` (batched INSERTs), instead of the
+        per-mail path of ``send_mail_batch``. The PDF statements of templates that carry reports are
+        not rendered here (wkhtmltopdf costs seconds): the communication is flagged and the mail
+        queue renders the statements of the mails it sends, in one call per batch (see mail.mail).
+        """
+        Mail = self.env["mail.mail"]
+        if not communications:
+            return Mail
+        # prefetch what the bodies read: items (and their orders), customers, levels, companies
+        communications.line_ids.order_id.mapped("name")
+        communications.partner_id.mapped("lang")
         by_template = defaultdict(list)
         for communication in communications:
             by_template[communication.level_id.mail_template_id].append(communication.id)
-        mails = self.env["mail.mail"]
+        vals_list, pending_ids = [], []
         for template, res_ids in by_template.items():
-            mails |= template.send_mail_batch(res_ids, force_send=False)
-        if mails:
-            self.env.cr.execute(
-                SQL(
-                    """
-                    UPDATE crm_plus_dunning_communication c SET mail_id = v.mail_id
-                      FROM (VALUES %s) AS v(id, mail_id) WHERE c.id = v.id
-                    """,
-                    SQL(", ").join(SQL("(%s, %s)", mail.res_id, mail.id) for mail in mails),
-                )
+            template._send_check_access(res_ids)
+            rendered = template._generate_template(res_ids, self.MAIL_RENDER_FIELDS)
+            for res_id in res_ids:
+                values = rendered[res_id]
+                vals = {key: values[key] for key in self.MAIL_RENDER_FIELDS if key in values and key != "partner_to"}
+                vals["body"] = vals.get("body_html", "")
+                vals["recipient_ids"] = [(4, pid) for pid in values.get("partner_ids") or []]
+                vals["attachment_ids"] = [(4, aid) for aid in values.get("attachment_ids") or []]
+                if not vals.get("email_from"):
+                    vals.pop("email_from", None)
+                vals_list.append(vals)
+            if template.report_template_ids:
+                pending_ids += res_ids
+        # sudo: mail.mail is the queue's, created for the run like send_mail_batch does
+        mails = Mail.sudo().create(vals_list)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_plus_dunning_communication c
+                   SET mail_id = v.mail_id, statement_pending = v.id = ANY(%s)
+                  FROM (VALUES %s) AS v(id, mail_id) WHERE c.id = v.id
+                """,
+                pending_ids,
+                SQL(", ").join(SQL("(%s, %s)", mail.res_id, mail.id) for mail in mails),
             )
-            communications.invalidate_recordset(["mail_id"])
+        )
+        communications.invalidate_recordset(["mail_id", "statement_pending"])
         return mails
 
     def _schedule_activities(self, communications, groups, by_key):

@@ -6,7 +6,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
-from odoo.fields import Domain
+from odoo.tools import SQL
 from odoo.tools import float_compare
 
 from .crm_plus_plan_template_line import TRIGGERS
@@ -279,13 +279,28 @@ class CrmPlusPlanStep(models.Model):
 
     @api.model
     def _cron_update_state(self):
-        """Move steps to due/overdue as days pass (states are otherwise recomputed on every change)."""
+        """Move steps to due/overdue as days pass, in one UPDATE (states are otherwise recomputed on every change).
+
+        Only the time-driven transitions happen here: planned -> due from the reminder date, planned/due ->
+        overdue after the planned date. They change nothing the plans compute from their steps (amounts, done,
+        next date), so no recompute follows, and they are not tracked in the chatter (the dates explain them).
+        """
         today = fields.Date.context_today(self)
-        domain = Domain("state", "=", "planned") & Domain("date_remind", "<=", today) | (
-            Domain("state", "=", "due") & Domain("date_due", "<", today)
+        self.flush_model(["state", "date_due", "date_remind"])
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE crm_plus_plan_step
+                   SET state = CASE WHEN date_due < %(today)s THEN 'overdue' ELSE 'due' END,
+                       write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+                 WHERE (state = 'planned' AND (date_remind <= %(today)s OR date_due < %(today)s))
+                    OR (state = 'due' AND date_due < %(today)s)
+                """,
+                today=today,
+                uid=self.env.uid,
+            )
         )
-        steps = self.search(domain)
-        if steps:
-            self.env.add_to_compute(self._fields["state"], steps)
-            steps.flush_recordset(["state"])
-        return len(steps)
+        count = self.env.cr.rowcount
+        if count:
+            self.invalidate_model(["state", "write_uid", "write_date"])
+        return count

@@ -181,6 +181,47 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         )
         self.assertEqual(self._keys(), keys)
 
+    def test_queued_mail_content(self):
+        self._run()
+        mail = self._comms(self.customer_en).mail_id
+        self.assertEqual(
+            (mail.model, mail.res_id), ("crm_plus.dunning.communication", self._comms(self.customer_en).id)
+        )
+        self.assertTrue(mail.email_from)
+        self.assertIn(self.order_en.name, mail.body_html, "the overdue items are listed in the body")
+        self.assertFalse(mail.auto_delete, "the dunning email is kept as history")
+
+    def _batch_queries(self, partners):
+        """Queries one batch runs for these customers (and the communications it made)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        queries = []
+        execute = type(self.env.cr).execute
+
+        def counting_execute(cr, query, params=None, log_exceptions=True):
+            queries.append(query)
+            return execute(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", counting_execute):
+            result = self.Run._dunning_batch(self.today, partners.ids)
+            self.env.flush_all()
+        return len(queries), result["communications"]
+
+    def test_batch_queries_stay_flat(self):
+        """Queries of a batch do not grow with its customers: mails are rendered and inserted in bulk."""
+        customers = self.env["res.partner"]
+        for index in range(10):
+            customer = self._customer(self.env, f"Flat {index}", user=self.salesman)
+            self._order(self.env, customer, [5, 16, 31])
+            customers |= customer
+        self.env["crm_plus.plan.step"]._cron_update_state()
+        self._batch_queries(customers[:2])  # warms the caches (templates, views, parameters)
+        queries_few, comms_few = self._batch_queries(customers[2:4])
+        queries_many, comms_many = self._batch_queries(customers[4:])
+        self.assertEqual(comms_many, 3 * comms_few)
+        self.assertLessEqual(queries_many, queries_few, f"{queries_few} queries for 2 customers, {queries_many} for 6")
+        self.assertLessEqual(queries_few, 45)
+
     def test_crash_after_some_batches_then_rerun(self):
         """A batch that dies rolls back alone; the rerun sends exactly what was missing."""
         expected = self.Run.with_context()._preview(partner_ids=self.customers.ids)
@@ -345,7 +386,20 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         self.assertIn("overdue", mail_en.subject)
         self.assertIn("Dear", mail_en.body_html)
         self.assertNotIn("尊敬的", mail_en.body_html)
-        self.assertTrue(mail_en.attachment_ids, "the statement is attached")
+        # the run queues the mail without rendering the PDF; the mail queue attaches it when sending
+        comm_en = self._comms(self.customer_en)
+        self.assertFalse(mail_en.attachment_ids)
+        self.assertTrue(comm_en.statement_pending)
+        (mail_en | mail_zh).send(raise_exception=False)
+        self.assertEqual(len(mail_en.attachment_ids), 1, "the statement is attached")
+        self.assertEqual(len(mail_zh.attachment_ids), 1)
+        self.assertIn("Alpha Trading", mail_en.attachment_ids.name)
+        self.assertIn("Alpha Trading", mail_en.attachment_ids.raw.decode())
+        self.assertIn("逾期款项对账单", mail_zh.attachment_ids.raw.decode())
+        self.assertFalse(comm_en.statement_pending)
+        mail_en.write({"state": "outgoing"})
+        mail_en.send(raise_exception=False)
+        self.assertEqual(len(mail_en.attachment_ids), 1, "attached once")
         statement = self.env["ir.actions.report"]._render_qweb_html(
             "crm_plus.action_report_dunning_statement", self._comms(self.customer_zh).ids
         )[0]

@@ -209,8 +209,12 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         # make the deposit's date pass: the daily cron turns it overdue
         self.env.cr.execute("UPDATE crm_plus_plan_step SET date_due = date_due - 1 WHERE id = %s", [deposit.id])
         deposit.invalidate_recordset(["date_due"])
-        self.env["crm_plus.plan.step"]._cron_update_state()
+        self.env.flush_all()
+        with self.assertQueryCount(1):  # one UPDATE, however many steps change
+            self.assertEqual(self.env["crm_plus.plan.step"]._cron_update_state(), 1)
         self.assertEqual(deposit.state, "overdue")
+        self.assertEqual(acceptance.state, "planned")
+        self.assertEqual(order.plan_id.state, "planned", "a step turning overdue changes nothing on the plan")
         self.assertEqual(order.partner_id.crm_plus_plan_amount_overdue, 3000.0)
         self.assertEqual(order.partner_id.crm_plus_plan_amount_open, 10000.0)
 
