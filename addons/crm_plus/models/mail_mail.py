@@ -5,6 +5,7 @@ import logging
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools import split_every
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.safe_eval import time
 
@@ -13,15 +14,25 @@ from odoo.addons.base.models.ir_actions_report import _wkhtml
 _logger = logging.getLogger(__name__)
 
 COMMUNICATION = "crm_plus.dunning.communication"
+STATEMENT_CHUNK = 20  # mails whose statements are rendered together, then sent
 
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
     def _send(self, *args, **kwargs):
-        """Attach the pending dunning statements of this batch before it goes out."""
-        self._crm_plus_attach_statements()
-        return super()._send(*args, **kwargs)
+        """Attach the pending dunning statements before the mails go out, a chunk at a time.
+
+        Rendering takes about a second per statement: chunks keep the work between the queue's
+        commits small, so a stopped queue loses little and each mail leaves soon after its PDF.
+        """
+        if not self.filtered(lambda mail: mail.model == COMMUNICATION):
+            return super()._send(*args, **kwargs)
+        result = True
+        for chunk in split_every(STATEMENT_CHUNK, self.ids, self.browse):
+            chunk._crm_plus_attach_statements()
+            result = super(MailMail, chunk)._send(*args, **kwargs)
+        return result
 
     def _crm_plus_attach_statements(self):
         """Render the PDF statements of the dunning mails in this batch, one report call per template.
