@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
 from odoo import models
+from odoo.tools import SQL
 
 
 class CrmPlusDunningReminder(models.Model):
@@ -57,7 +58,14 @@ class CrmPlusDunningReminder(models.Model):
         template = self.env.ref("crm_plus.mail_template_dunning_reminder", raise_if_not_found=False)
         with_email = self.filtered(lambda reminder: reminder.user_id.email)
         if template and with_email:
-            mails = template.sudo().send_mail_batch(with_email.ids, force_send=False)
-            by_reminder = {mail.res_id: mail.id for mail in mails}
-            for reminder in with_email:
-                reminder.mail_id = by_reminder.get(reminder.id)
+            # sudo: internal reminders queued by the scheduled job, rendered together (see the dunning run)
+            vals_list = self.env["crm_plus.dunning.run"]._render_mail_values(template.sudo(), with_email.ids)
+            mails = self.env["mail.mail"].sudo().create(vals_list)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_plus_dunning_reminder r SET mail_id = v.mail_id FROM (VALUES %s) AS v(id, mail_id)"
+                    " WHERE r.id = v.id",
+                    SQL(", ").join(SQL("(%s, %s)", mail.res_id, mail.id) for mail in mails),
+                )
+            )
+            with_email.invalidate_recordset(["mail_id"])

@@ -442,16 +442,7 @@ class CrmPlusDunningRun(models.AbstractModel):
         vals_list, pending_ids = [], []
         for template, res_ids in by_template.items():
             template._send_check_access(res_ids)
-            rendered = template._generate_template(res_ids, self.MAIL_RENDER_FIELDS)
-            for res_id in res_ids:
-                values = rendered[res_id]
-                vals = {key: values[key] for key in self.MAIL_RENDER_FIELDS if key in values and key != "partner_to"}
-                vals["body"] = vals.get("body_html", "")
-                vals["recipient_ids"] = [(4, pid) for pid in values.get("partner_ids") or []]
-                vals["attachment_ids"] = [(4, aid) for aid in values.get("attachment_ids") or []]
-                if not vals.get("email_from"):
-                    vals.pop("email_from", None)
-                vals_list.append(vals)
+            vals_list += self._render_mail_values(template, res_ids)
             if template.report_template_ids:
                 pending_ids += res_ids
         # sudo: mail.mail is the queue's, created for the run like send_mail_batch does
@@ -469,6 +460,22 @@ class CrmPlusDunningRun(models.AbstractModel):
         )
         communications.invalidate_recordset(["mail_id", "statement_pending"])
         return mails
+
+    @api.model
+    def _render_mail_values(self, template, res_ids):
+        """mail.mail values of ``template`` for ``res_ids``, rendered together (per language), in order."""
+        rendered = template._generate_template(res_ids, self.MAIL_RENDER_FIELDS)
+        vals_list = []
+        for res_id in res_ids:
+            values = rendered[res_id]
+            vals = {key: values[key] for key in self.MAIL_RENDER_FIELDS if key in values and key != "partner_to"}
+            vals["body"] = vals.get("body_html", "")
+            vals["recipient_ids"] = [(4, pid) for pid in values.get("partner_ids") or []]
+            vals["attachment_ids"] = [(4, aid) for aid in values.get("attachment_ids") or []]
+            if not vals.get("email_from"):
+                vals.pop("email_from", None)
+            vals_list.append(vals)
+        return vals_list
 
     def _schedule_activities(self, communications, groups, by_key):
         """Phone calls, escalations and the call replacing a missing email, as activities."""

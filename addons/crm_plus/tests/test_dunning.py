@@ -452,6 +452,8 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         self.assertEqual(reminder.user_id, self.salesman)
         self.assertTrue(reminder.mail_id)
         self.assertIn(order.name, reminder.mail_id.subject)
+        self.assertEqual(reminder.mail_id.recipient_ids, self.salesman.partner_id)
+        self.assertEqual((reminder.mail_id.model, reminder.mail_id.res_id), (reminder._name, reminder.id))
         self.assertTrue(step.activity_ids.filtered(lambda a: a.user_id == self.salesman))
         self._run()
         self.assertEqual(self.env["crm_plus.dunning.reminder"].search_count([("step_id", "=", step.id)]), 1)
