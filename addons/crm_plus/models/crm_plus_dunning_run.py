@@ -479,8 +479,10 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     def _schedule_activities(self, communications, groups, by_key):
         """Phone calls, escalations and the call replacing a missing email, as activities."""
-        call = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        # ids from the cached xmlid lookup: no existence check query per batch
+        xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
+        call = xmlid_to_id("mail.mail_activity_data_call", raise_if_not_found=False)
+        todo = xmlid_to_id("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("crm_plus.dunning.communication")
         ids = set(communications.ids)
         vals_list, done = [], []
@@ -505,7 +507,7 @@ class CrmPlusDunningRun(models.AbstractModel):
                 {
                     "res_model_id": model_id,
                     "res_id": communication_id,
-                    "activity_type_id": activity_type.id if activity_type else False,
+                    "activity_type_id": activity_type or False,
                     "summary": summary,
                     "user_id": user_id or self.env.uid,
                     "date_deadline": fields.Date.context_today(self),
