@@ -152,9 +152,7 @@ class CrmPlusDunningRun(models.AbstractModel):
     def _update_states(self, today):
         """Step states (due/overdue as days pass) and customers' dunning levels, set-based."""
         self._global_lock()
-        steps = self.env["crm_plus.plan.step"]
-        if hasattr(steps, "_cron_update_state"):
-            steps.with_context(tracking_disable=True)._cron_update_state()
+        self.env["crm_plus.plan.step"]._cron_update_state()
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
