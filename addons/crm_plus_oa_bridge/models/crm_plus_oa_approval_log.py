@@ -16,6 +16,7 @@ LOG_ACTIONS = [
     ("reminded", "Reminder sent"),
     ("escalated", "Escalated"),
     ("filed", "Document filed"),
+    ("locked", "Document locked"),
 ]
 
 

@@ -1,8 +1,5 @@
 # Copyright 2026 crm_plus contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-import hashlib
-
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -113,32 +110,11 @@ class ResPartner(models.Model):
     def _crm_plus_oa_file_document(self, kind, name, content, lock=True):
         """File ``content`` (bytes) as ``name`` in the customer's ``kind`` folder; return (dms.file, sha256).
 
-        For other features (dunning letters: ``kind="dunning"``, contracts...).
-        Locked snapshots cannot be changed or deleted by anybody but the superuser.
+        For other features (dunning letters: ``kind="dunning"``...). Locked
+        snapshots cannot be changed or deleted by anybody but the superuser.
         """
         self.ensure_one()
-        folder = self._crm_plus_oa_folder(kind).sudo()
-        digest = hashlib.sha256(content).hexdigest()
-        name = name.replace("/", "-")
-        if folder.file_ids.filtered(lambda f: f.name == name):
-            stem, dot, ext = name.rpartition(".")
-            name = f"{stem or ext} ({len(folder.file_ids) + 1}){dot}{ext if stem else ''}"
-        # sudo: filing is done on behalf of the company; access to the file
-        # then follows the customer it is linked to.
-        dms_file = (
-            self.env["dms.file"]
-            .sudo()
-            .create(
-                {
-                    "name": name,
-                    "directory_id": folder.id,
-                    "content": base64.b64encode(content),
-                    "oa_sha256": digest,
-                    "locked_by": self.env.ref("base.user_root").id if lock else False,
-                }
-            )
-        )
-        return dms_file.with_env(self.env), digest
+        return self._crm_plus_oa_folder(kind)._crm_plus_oa_file(name, content, lock=lock)
 
     def action_oa_view_documents(self):
         self.ensure_one()

@@ -90,18 +90,23 @@ class SaleOrder(models.Model):
         order = self.sudo()
         return (order.user_id | order.approval_requested_by_id).with_env(self.env)
 
-    def _crm_plus_oa_log(self, action, reviews=None, comment=False, **values):
-        # sudo: the trail is written by the bridge only, after its own checks
-        Log = self.env["crm_plus_oa.approval.log"].sudo()
-        base = {
+    def _crm_plus_oa_log_values(self, action, comment=False, **values):
+        self.ensure_one()
+        order = self.sudo()
+        return {
             "order_id": self.id,
-            "round": self.sudo().oa_round,
+            "round": order.oa_round,
             "user_id": self.env.uid,
             "action": action,
-            "route_id": self.sudo().oa_route_id.id,
+            "route_id": order.oa_route_id.id,
             "comment": comment or False,
             **values,
         }
+
+    def _crm_plus_oa_log(self, action, reviews=None, comment=False, **values):
+        # sudo: the trail is written by the bridge only, after its own checks
+        Log = self.env["crm_plus_oa.approval.log"].sudo()
+        base = self._crm_plus_oa_log_values(action, comment, **values)
         if not reviews:
             return Log.create(base)
         return Log.create([dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()])
@@ -315,6 +320,10 @@ class SaleOrder(models.Model):
         if self._crm_plus_oa_open_reviews():
             raise UserError(self.env._("Every step of the approval route must approve first."))
         routed = bool(self.sudo().review_ids)
+        if routed:
+            # the round as the approvers saw it, before it turns into the order
+            self._crm_plus_oa_file_quotation("approved")
+            self._crm_plus_oa_lock_contracts()
         res = super()._crm_plus_approval_done()
         if routed:
             self.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
@@ -349,12 +358,13 @@ class SaleOrder(models.Model):
 
     def _crm_plus_oa_check_contract(self):
         route = self.sudo().oa_route_id
-        if route.require_contract and not self.partner_id._crm_plus_oa_folder("contracts").sudo().file_ids:
+        if route.require_contract and not self._crm_plus_oa_contracts():
             raise UserError(
                 self.env._(
-                    "Route %(route)s needs a contract of %(customer)s in its Contracts folder before approval.",
+                    "Route %(route)s needs the contract of %(order)s before approval: "
+                    "the salesperson attaches it with Attach Contract.",
                     route=route.name,
-                    customer=self.partner_id.commercial_partner_id.display_name,
+                    order=self.name,
                 )
             )
 

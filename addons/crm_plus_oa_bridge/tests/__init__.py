@@ -1,5 +1,6 @@
 from . import test_menus
 from . import test_oa_documents
 from . import test_oa_dunning_letters
+from . import test_oa_quotations_contracts
 from . import test_oa_routes
 from . import test_oa_security

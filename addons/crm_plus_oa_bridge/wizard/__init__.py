@@ -1,2 +1,3 @@
 from . import comment_wizard
 from . import crm_plus_oa_delegate
+from . import sale_order_contract_attach
