@@ -2,6 +2,7 @@ from . import crm_plus_dunning_communication
 from . import crm_plus_oa_approval_log
 from . import crm_plus_oa_route
 from . import crm_plus_oa_route_step
+from . import crm_plus_oa_routed_mixin
 from . import dms_directory
 from . import dms_file
 from . import ir_attachment

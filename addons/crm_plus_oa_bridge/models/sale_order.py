@@ -16,21 +16,15 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
-ACTIVITY_TYPE = "crm_plus_oa_bridge.mail_activity_type_oa_approval"
-OPEN_STATUSES = ("waiting", "pending")
-
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "tier.validation"]
+    _inherit = ["sale.order", "crm_plus_oa.routed.mixin"]
 
     _state_from = ["draft", "sent"]
     _state_to = ["sale"]
     _cancel_state = "cancel"
-    _tier_validation_manual_config = True
 
-    oa_route_id = fields.Many2one("crm_plus_oa.route", string="Approval Route", copy=False, readonly=True)
-    oa_round = fields.Integer(string="Approval Round", copy=False, readonly=True)
     oa_log_ids = fields.One2many("crm_plus_oa.approval.log", "order_id", string="Approval Trail")
     oa_can_act = fields.Boolean(compute="_compute_oa_can_act")
     oa_can_withdraw = fields.Boolean(compute="_compute_oa_can_act")
@@ -55,34 +49,10 @@ class SaleOrder(models.Model):
         for order in self:
             order.oa_approval_count = counts.get(order, 0)
 
-    def _compute_need_validation(self):
-        # Only the crm_plus approval rules request a validation (through the seam).
-        self.need_validation = False
-
-    # -------------------------------------------------------------- helpers
-    def _crm_plus_oa_open_reviews(self):
-        self.ensure_one()
-        return self.sudo().review_ids.filtered(lambda r: r.status in OPEN_STATUSES)
-
-    def _crm_plus_oa_in_flight(self):
-        self.ensure_one()
-        return self.sudo().approval_state == "pending" and bool(self._crm_plus_oa_open_reviews())
-
-    def _crm_plus_oa_current_reviews(self):
-        """Open reviews of the current step (lowest open tier), as superuser."""
-        reviews = self._crm_plus_oa_open_reviews()
-        if not reviews:
-            return reviews
-        sequence = min(reviews.mapped("sequence"))
-        return reviews.filtered(lambda r: r.sequence == sequence)
-
-    def _crm_plus_oa_actionable_reviews(self, user):
-        """Reviews ``user`` may decide on right now (current step, one of its approvers)."""
-        self.ensure_one()
-        if self.sudo().approval_state != "pending":
-            return self.env["tier.review"]
-        reviews = self._crm_plus_oa_current_reviews().filtered(lambda r: user in r.oa_user_ids)
-        return reviews.with_env(self.env)
+    # -------------------------------------------------------- mixin hooks
+    def _crm_plus_oa_pending(self):
+        # sudo: the approval state is read for whoever asks (an approver may not read the order yet)
+        return self.sudo().approval_state == "pending"
 
     def _crm_plus_oa_excluded_users(self):
         """Users who never approve this order: its salesperson and whoever requested the approval."""
@@ -103,64 +73,24 @@ class SaleOrder(models.Model):
             **values,
         }
 
-    def _crm_plus_oa_log(self, action, reviews=None, comment=False, **values):
-        # sudo: the trail is written by the bridge only, after its own checks
-        Log = self.env["crm_plus_oa.approval.log"].sudo()
-        base = self._crm_plus_oa_log_values(action, comment, **values)
-        if not reviews:
-            return Log.create(base)
-        return Log.create([dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()])
+    def _crm_plus_oa_lock(self):
+        self._crm_plus_lock_pending()
 
-    def _crm_plus_oa_sync_activities(self):
-        """One approval activity for each approver of the current step, none for anybody else."""
-        self.ensure_one()
-        order = self.sudo()
-        current = (
-            self._crm_plus_oa_current_reviews() if order.approval_state == "pending" else order.review_ids.browse()
-        )
-        users = current.mapped("oa_user_ids")
-        activity_type = self.env.ref(ACTIVITY_TYPE)
-        activities = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
-        stale = activities.filtered(lambda a: a.user_id not in users)
-        missing = users - (activities - stale).mapped("user_id")
-        stale.unlink()
-        for user in missing:
-            review = current.filtered(lambda r, u=user: u in r.oa_user_ids)[:1]
-            order.activity_schedule(
-                ACTIVITY_TYPE,
-                summary=self.env._("Approve %(order)s: %(step)s", order=order.name, step=review.oa_step_name),
-                note=order.approval_reason,
-                user_id=user.id,
-                date_deadline=review.oa_deadline.date() if review.oa_deadline else None,
-            )
+    def _crm_plus_oa_check_final(self):
+        self._crm_plus_oa_check_contract()
+
+    def _crm_plus_oa_final_approval(self):
+        self._crm_plus_approval_done()
+
+    def _crm_plus_oa_activity_summary(self, review):
+        return self.env._("Approve %(order)s: %(step)s", order=self.sudo().name, step=review.oa_step_name)
+
+    def _crm_plus_oa_activity_note(self):
+        return self.sudo().approval_reason
+
+    def _crm_plus_oa_approvers_changed(self, users):
         # crm_plus shows these users as the order's approvers
-        order._crm_plus_gate().write({"approval_user_ids": [Command.set(users.ids)]})
-
-    def _crm_plus_oa_schedule_activities(self, reviews, users=None):
-        self._crm_plus_oa_sync_activities()
-
-    def _crm_plus_oa_unlink_activities(self, user=None):
-        self._crm_plus_oa_sync_activities()
-
-    def _crm_plus_oa_advance(self):
-        """Promote the next step, start its clock and notify its approvers."""
-        self.ensure_one()
-        self._crm_plus_oa_open_reviews()._update_review_status()
-        current = self._crm_plus_oa_current_reviews()
-        current.filtered(lambda r: not r.oa_pending_since).write({"oa_pending_since": fields.Datetime.now()})
-        self._crm_plus_oa_sync_activities()
-
-    def _crm_plus_oa_close_round(self, action=False, comment=False):
-        """End the current request: trail it, drop its reviews (the trail keeps them) and activities."""
-        for order in self:
-            reviews = order.sudo().review_ids
-            if not reviews:
-                continue
-            if action:
-                order._crm_plus_oa_log(action, comment=comment)
-            # sudo: reviews of guarded documents are only removed by the bridge
-            reviews.unlink()
-            order.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
+        self.sudo()._crm_plus_gate().write({"approval_user_ids": [Command.set(users.ids)]})
 
     def _crm_plus_oa_snapshot(self):
         """What the approvers are asked to approve: totals and lines (to show what changed on resubmission)."""
@@ -247,14 +177,7 @@ class SaleOrder(models.Model):
                 "approval_requested_by_id": requester.id,
             }
         )
-        # sudo: the route fields are the bridge's record of the request
-        order._crm_plus_gate().write({"oa_route_id": route.id, "oa_round": order.oa_round + 1})
-        # sudo: reviews of guarded documents are created by the bridge only
-        reviews = (
-            self.env["tier.review"]
-            .sudo()
-            .create([dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan])
-        )
+        reviews = self._crm_plus_oa_start(route, plan, requester)
         self._crm_plus_log_approval("requested", text, rules)
         snapshot = self._crm_plus_oa_snapshot()
         previous = (
@@ -285,36 +208,6 @@ class SaleOrder(models.Model):
             return super(SaleOrder, self - routed).action_approve()
         return True
 
-    def _crm_plus_oa_approve(self, comment=False, reviews=None):
-        """The current user approves his reviews of the current step; the last one confirms the order."""
-        self.ensure_one()
-        self._crm_plus_lock_pending()
-        mine = self._crm_plus_oa_actionable_reviews(self.env.user)
-        if reviews is not None:
-            mine &= reviews
-        if not mine:
-            raise AccessError(
-                self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
-            )
-        last = not (self._crm_plus_oa_open_reviews() - mine.sudo())
-        if last:
-            self._crm_plus_oa_check_contract()
-        # sudo: the reviews were checked above to be the current user's, on the current step
-        mine.sudo().write(
-            {
-                "status": "approved",
-                "done_by": self.env.uid,
-                "reviewed_date": fields.Datetime.now(),
-                "comment": comment or False,
-            }
-        )
-        self._crm_plus_oa_log("approved", mine, comment)
-        if last:
-            self._crm_plus_approval_done()
-        else:
-            self._crm_plus_oa_advance()
-        return True
-
     def _crm_plus_approval_done(self):
         self.ensure_one()
         if self._crm_plus_oa_open_reviews():
@@ -326,29 +219,14 @@ class SaleOrder(models.Model):
             self._crm_plus_oa_lock_contracts()
         res = super()._crm_plus_approval_done()
         if routed:
-            self.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
+            self.sudo().activity_unlink([self._crm_plus_oa_activity_type], only_automated=False)
             self._crm_plus_oa_file_approved_order()
         return res
 
     def _crm_plus_approval_refused(self, reason):
         self.ensure_one()
         if self._crm_plus_oa_in_flight():
-            mine = self._crm_plus_oa_actionable_reviews(self.env.user)
-            if not mine:
-                raise AccessError(
-                    self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
-                )
-            # sudo: checked above
-            mine.sudo().write(
-                {
-                    "status": "rejected",
-                    "done_by": self.env.uid,
-                    "reviewed_date": fields.Datetime.now(),
-                    "comment": reason,
-                }
-            )
-            self._crm_plus_oa_log("rejected", mine, reason)
-            self._crm_plus_oa_close_round()
+            self._crm_plus_oa_reject_reviews(reason)
         return super()._crm_plus_approval_refused(reason)
 
     def _crm_plus_reset_approval(self):
@@ -386,12 +264,7 @@ class SaleOrder(models.Model):
     def action_oa_approve_comment(self):
         """Approve with a comment (base_tier_validation's comment wizard, checked on submit)."""
         self.ensure_one()
-        mine = self._crm_plus_oa_actionable_reviews(self.env.user)
-        if not mine:
-            raise AccessError(
-                self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
-            )
-        return self._add_comment("validate", mine)
+        return self._add_comment("validate", self._crm_plus_oa_check_actionable())
 
     def action_oa_view_approvals(self):
         self.ensure_one()
@@ -451,8 +324,3 @@ class SaleOrder(models.Model):
         for order in self:
             if order.sudo().review_ids and order._allow_to_remove_reviews(vals):
                 order._crm_plus_oa_close_round("cancelled")
-
-    def unlink(self):
-        # sudo: reviews of guarded documents are only removed by the bridge
-        self.sudo().review_ids.unlink()
-        return super().unlink()
