@@ -16,6 +16,9 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
+# crm_plus rule types that put an order on credit hold (credit-hold release routes take them).
+CREDIT_RULE_TYPES = frozenset({"credit", "dunning_level"})
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
@@ -150,12 +153,19 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ seam
     def _crm_plus_oa_document_types(self, reasons):
+        """Route document types to try for ``reasons``, most specific first.
+
+        A credit hold (a *credit* or *dunning level* rule) comes first: it is
+        finance's decision whatever else the order asks for, so an order both
+        over-discounted and on credit hold travels the credit-hold route. Then
+        a discount exception (*discount* rule), then the plain order route.
+        """
         rule_types = {rule.rule_type for rule, _msg in reasons}
         types = []
+        if rule_types & CREDIT_RULE_TYPES:
+            types.append("credit_hold")
         if "discount" in rule_types:
             types.append("discount")
-        if "credit" in rule_types:
-            types.append("credit_hold")
         return [*types, "order"]
 
     def _crm_plus_request_approval(self, reasons):
