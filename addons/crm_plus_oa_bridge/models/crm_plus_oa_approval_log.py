@@ -34,6 +34,9 @@ class CrmPlusOaApprovalLog(models.Model):
     order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True, readonly=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
+    plan_change_id = fields.Many2one(
+        "crm_plus_oa.plan.change", string="Plan Change", readonly=True, index="btree_not_null", ondelete="cascade"
+    )
     round = fields.Integer(readonly=True, help="Approval request number of the document.")
     date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     user_id = fields.Many2one("res.users", string="By", required=True, readonly=True)

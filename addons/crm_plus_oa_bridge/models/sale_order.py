@@ -22,7 +22,7 @@ CREDIT_RULE_TYPES = frozenset({"credit", "dunning_level"})
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "crm_plus_oa.routed.mixin"]
+    _inherit = ["sale.order", "crm_plus_oa.approval.mixin"]
 
     _state_from = ["draft", "sent"]
     _state_to = ["sale"]
@@ -232,6 +232,9 @@ class SaleOrder(models.Model):
             self.sudo().activity_unlink([self._crm_plus_oa_activity_type], only_automated=False)
             self._crm_plus_oa_file_approved_order()
         return res
+
+    def _crm_plus_oa_reject(self, reason):
+        return self._crm_plus_reject(reason)
 
     def _crm_plus_approval_refused(self, reason):
         self.ensure_one()

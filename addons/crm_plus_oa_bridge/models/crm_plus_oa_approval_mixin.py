@@ -19,8 +19,8 @@ from odoo.exceptions import AccessError
 OPEN_STATUSES = ("waiting", "pending")
 
 
-class CrmPlusOaRoutedMixin(models.AbstractModel):
-    _name = "crm_plus_oa.routed.mixin"
+class CrmPlusOaApprovalMixin(models.AbstractModel):
+    _name = "crm_plus_oa.approval.mixin"
     _description = "Document Approved Along a Route"
     _inherit = ["tier.validation"]
 
