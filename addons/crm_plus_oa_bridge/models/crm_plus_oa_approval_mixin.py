@@ -15,6 +15,7 @@ A document using it implements the hooks at the end of this class.
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.exceptions import ConcurrencyError
 
 OPEN_STATUSES = ("waiting", "pending")
 
@@ -30,6 +31,7 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
 
     oa_route_id = fields.Many2one("crm_plus_oa.route", string="Approval Route", copy=False, readonly=True)
     oa_round = fields.Integer(string="Approval Round", copy=False, readonly=True)
+    oa_decided_date = fields.Datetime(string="Last Decision", copy=False, readonly=True)
 
     def _compute_need_validation(self):
         # Requests are made by the bridge's own paths, never by the engine's button.
@@ -133,11 +135,39 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         current.filtered(lambda r: not r.oa_pending_since).write({"oa_pending_since": fields.Datetime.now()})
         self._crm_plus_oa_sync_activities()
 
+    def _crm_plus_oa_lock_row(self):
+        """Lock the document's row for a decision; another decider holding it: retry shortly.
+
+        Approvers of one step (countersign, any-one) act at the same moment on
+        purpose. The second one gets a ConcurrencyError, which Odoo's request
+        handler retries after a short pause, by then with the first decision
+        committed: both signatures go through, one after the other, and
+        nobody is told "somebody else is deciding".
+        """
+        for record in self:
+            if record.try_lock_for_update() != record:
+                raise ConcurrencyError(f"{record._name}({record.id}) is being decided by another transaction")
+
+    def _crm_plus_oa_touch(self):
+        """Every decision updates the document's row, not only its reviews.
+
+        Two approvers of the same step deciding at once (countersign) each
+        approve their own review: with only the reviews written, the second
+        one, whose snapshot predates the first one's commit, would still see
+        the first review open, take itself for not the last, and the route
+        would never end. Writing the row makes PostgreSQL refuse the second
+        transaction (serialization failure, retried by Odoo with a fresh
+        snapshot) once the first one committed.
+        """
+        # sudo: the decider was checked by the caller; the date is the bridge's bookkeeping
+        self.sudo().write({"oa_decided_date": fields.Datetime.now()})
+
     def _crm_plus_oa_approve(self, comment=False, reviews=None):
         """The current user approves his reviews of the current step; the last one ends the route."""
         self.ensure_one()
         self._crm_plus_oa_lock()
         mine = self._crm_plus_oa_check_actionable(reviews)
+        self._crm_plus_oa_touch()
         last = not (self._crm_plus_oa_open_reviews() - mine.sudo())
         if last:
             self._crm_plus_oa_check_final()
@@ -161,6 +191,7 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         """The current user rejects his reviews of the current step: the request ends (caller locked the row)."""
         self.ensure_one()
         mine = self._crm_plus_oa_check_actionable()
+        self._crm_plus_oa_touch()
         # sudo: checked above
         mine.sudo().write(
             {

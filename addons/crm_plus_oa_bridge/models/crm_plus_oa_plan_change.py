@@ -222,8 +222,7 @@ class CrmPlusOaPlanChange(models.Model):
 
     def _crm_plus_oa_lock(self):
         self.ensure_one()
-        if self.try_lock_for_update() != self:
-            raise UserError(self.env._("Another user is deciding on this request right now."))
+        self._crm_plus_oa_lock_row()
         self.invalidate_recordset(["state"])
         if not self._crm_plus_oa_pending():
             raise UserError(self.env._("This request has already been decided."))

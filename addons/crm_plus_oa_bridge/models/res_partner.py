@@ -3,6 +3,7 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.tools import SQL
 
 SUB_FOLDERS = ("quotations", "contracts", "orders", "dunning")
 
@@ -78,6 +79,7 @@ class ResPartner(models.Model):
             limit=1,
         )
         if not folder:
+            partner._crm_plus_oa_lock_folders()
             root = self.env.ref("crm_plus_oa_bridge.dms_directory_customers").sudo()
             model_id = self.env["ir.model"]._get_id("res.partner")
             name = f"{partner.name or ''} #{partner.id}".replace("/", "-").strip()
@@ -106,6 +108,23 @@ class ResPartner(models.Model):
         if kind != "customer":
             folder = folder.child_directory_ids.filtered(lambda d: d.oa_folder_kind == kind)[:1]
         return folder.with_env(self.env)
+
+    def _crm_plus_oa_lock_folders(self):
+        """Serialize the creation of this customer's folders between transactions.
+
+        Two transactions filing the first documents of a customer at once
+        would each create its folders. The customer's row is the lock: it is
+        locked *and updated* (a no-op update of ``write_date``), so that the
+        second transaction waits for the first one and then, under
+        PostgreSQL's repeatable read, fails with a serialization error that
+        Odoo retries with a fresh snapshot, which shows the folders. A lock
+        alone (``SELECT ... FOR UPDATE``) would let it go on with its old
+        snapshot and create the folders a second time.
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET write_date = write_date WHERE id = %s", self.commercial_partner_id.id)
+        )
 
     def _crm_plus_oa_file_document(self, kind, name, content, lock=True):
         """File ``content`` (bytes) as ``name`` in the customer's ``kind`` folder; return (dms.file, sha256).

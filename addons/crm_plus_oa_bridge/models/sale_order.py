@@ -79,6 +79,11 @@ class SaleOrder(models.Model):
     def _crm_plus_oa_lock(self):
         self._crm_plus_lock_pending()
 
+    def _crm_plus_lock_pending(self):
+        # orders on a route: a concurrent decider is retried, not refused (see _crm_plus_oa_lock_row)
+        self.filtered(lambda o: o._crm_plus_oa_in_flight())._crm_plus_oa_lock_row()
+        return super()._crm_plus_lock_pending()
+
     def _crm_plus_oa_check_final(self):
         self._crm_plus_oa_check_contract()
 

@@ -67,6 +67,8 @@ class SaleOrder(models.Model):
         folder = Directory.search(domain, limit=1)
         if not folder and create:
             parent = self.partner_id._crm_plus_oa_folder(kind).sudo()
+            # the order's folders are the customer's too: same lock
+            self.partner_id._crm_plus_oa_lock_folders()
             folder = Directory.create(
                 {
                     "name": f"{self.name} #{self.id}".replace("/", "-"),
