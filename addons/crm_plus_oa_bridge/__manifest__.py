@@ -30,5 +30,5 @@
         "wizard/crm_plus_oa_plan_change_wizard_views.xml",
         "views/crm_plus_oa_bridge_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/crm_plus_oa_route_demo.xml"],
 }
