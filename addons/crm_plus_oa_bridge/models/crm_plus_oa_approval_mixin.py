@@ -38,10 +38,39 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         self.need_validation = False
 
     # ------------------------------------------------------------- reading
-    def _crm_plus_oa_open_reviews(self):
-        """Open reviews of this document, as superuser (reviewers' names are not everybody's to read)."""
+    def _crm_plus_oa_read(self, *fnames):
+        """Read ``fnames`` of this document as superuser: one value, or a tuple of values.
+
+        The bridge's decisions need a few of the document's fields whoever
+        asks: whether somebody may act is answered for anybody, an approver of
+        a later step or a requester who lost access may not read the document.
+        The bridge reads them here, then decides (approver checks) with them;
+        relational values come back in the caller's environment, so no
+        superuser record leaves this method.
+        """
         self.ensure_one()
-        return self.sudo().review_ids.filtered(lambda r: r.status in OPEN_STATUSES)
+        # sudo: see the docstring; read-only
+        record = self.sudo()
+        values = tuple(
+            record[fname].with_env(self.env) if record._fields[fname].relational else record[fname] for fname in fnames
+        )
+        return values[0] if len(values) == 1 else values
+
+    def _crm_plus_oa_reviews(self):
+        """Reviews of this document, as superuser: the bridge's own records.
+
+        Approvers and statuses are needed for every check (who may act now),
+        also by users who may not read the reviews (the customer signing on
+        the portal, an approver of a later step). Writes on them stay in the
+        checked methods below.
+        """
+        self.ensure_one()
+        # sudo: see the docstring
+        return self.sudo().review_ids
+
+    def _crm_plus_oa_open_reviews(self):
+        """Open reviews of this document, as superuser (see _crm_plus_oa_reviews)."""
+        return self._crm_plus_oa_reviews().filtered(lambda r: r.status in OPEN_STATUSES)
 
     def _crm_plus_oa_in_flight(self):
         self.ensure_one()
@@ -81,6 +110,7 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         base = self._crm_plus_oa_log_values(action, comment, **values)
         if not reviews:
             return Log.create(base)
+        # sudo: the step of each review, whoever decided (the reviews were checked by the caller)
         return Log.create([dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()])
 
     # ----------------------------------------------------------- activities
@@ -117,8 +147,8 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
     def _crm_plus_oa_start(self, route, plan, requester):
         """Create the reviews of ``plan`` (route._crm_plus_oa_plan) and start the first step."""
         self.ensure_one()
-        # sudo: the route fields are the bridge's record of the request
-        self.sudo().write({"oa_route_id": route.id, "oa_round": self.sudo().oa_round + 1})
+        # sudo: the route fields are the bridge's record of the request, not the requester's to write
+        self.sudo().write({"oa_route_id": route.id, "oa_round": self._crm_plus_oa_read("oa_round") + 1})
         # sudo: reviews of guarded documents are created by the bridge only
         reviews = (
             self.env["tier.review"]
@@ -168,7 +198,7 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         self._crm_plus_oa_lock()
         mine = self._crm_plus_oa_check_actionable(reviews)
         self._crm_plus_oa_touch()
-        last = not (self._crm_plus_oa_open_reviews() - mine.sudo())
+        last = not (self._crm_plus_oa_open_reviews() - mine)
         if last:
             self._crm_plus_oa_check_final()
         # sudo: the reviews were checked above to be the current user's, on the current step
@@ -207,13 +237,14 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
     def _crm_plus_oa_close_round(self, action=False, comment=False):
         """End the current request: trail it, drop its reviews (the trail keeps them) and activities."""
         for record in self:
-            reviews = record.sudo().review_ids
+            reviews = record._crm_plus_oa_reviews()
             if not reviews:
                 continue
             if action:
                 record._crm_plus_oa_log(action, comment=comment)
-            # sudo: reviews of guarded documents are only removed by the bridge
+            # reviews of guarded documents are only removed by the bridge (superuser records, see above)
             reviews.unlink()
+            # sudo: the approval activities belong to the approvers, not to whoever ends the request
             record.sudo().activity_unlink([record._crm_plus_oa_activity_type], only_automated=False)
 
     # ------------------------------------------------ tier.validation entry points

@@ -83,6 +83,7 @@ class CrmPlusOaPlanChange(models.Model):
     @api.model
     def _crm_plus_oa_route_for(self, plan):
         """The plan-change route taking changes of ``plan`` (a confirmed order's, not cancelled), if any."""
+        # sudo: whether a route applies is decided on the order, whatever the user may read of it
         order = plan.sudo().order_id
         if plan.sudo().cancelled or order.state != "sale":
             return self.env["crm_plus_oa.route"]
@@ -126,6 +127,8 @@ class CrmPlusOaPlanChange(models.Model):
             plan.step_ids.browse([line["step_id"] for line in lines])._crm_plus_oa_apply_changes(lines)
             return self.browse()
         self._crm_plus_oa_check_proposal(plan, lines)
+        # sudo: the order's salesperson and the requests of the plan, for the request's name and approvers
+        # (the requester was checked above to edit the plan)
         order = plan.sudo().order_id
         requester = self.env.user
         count = self.sudo().search_count([("plan_id", "=", plan.id)])
@@ -143,6 +146,7 @@ class CrmPlusOaPlanChange(models.Model):
             )
             .with_env(self.env)
         )
+        # sudo: requests are read-only to users (followers included); the requester follows his own
         change.sudo().message_subscribe(partner_ids=requester.partner_id.ids)
         plan_vals = route._crm_plus_oa_plan(order, order.user_id or requester, order.user_id | requester)
         change._crm_plus_oa_start(route, plan_vals, requester)
@@ -159,6 +163,7 @@ class CrmPlusOaPlanChange(models.Model):
     @api.model
     def _crm_plus_oa_check_proposal(self, plan, lines):
         """Refuse at once what the plan would refuse when applied (started plan, dates, amounts, total)."""
+        # sudo: crm_plus's own checks of the plan, read as they will apply (the requester may edit the plan)
         plan = plan.sudo()
         plan._check_editable()
         order_date = plan.order_id.date_order.date() if plan.order_id.date_order else False
@@ -192,30 +197,29 @@ class CrmPlusOaPlanChange(models.Model):
                 amount_before=line.amount_before,
                 amount=line.amount,
             )
+            # sudo: the request's own lines (copied figures), whoever reads the trail entry being written
             for line in self.sudo().line_ids
         )
 
     # ------------------------------------------------------------ mixin hooks
     def _crm_plus_oa_pending(self):
-        # sudo: the state is read for whoever asks (an approver may not read the plan)
-        return self.sudo().state == "pending"
+        return self._crm_plus_oa_read("state") == "pending"
 
     def _crm_plus_oa_excluded_users(self):
         """The requester and the order's salesperson never approve the change."""
-        self.ensure_one()
-        change = self.sudo()
-        return (change.requested_by_id | change.order_id.user_id).with_env(self.env)
+        requester, order = self._crm_plus_oa_read("requested_by_id", "order_id")
+        # sudo: the order's salesperson, whoever asks
+        return requester | order.sudo().user_id.with_env(self.env)
 
     def _crm_plus_oa_log_values(self, action, comment=False, **values):
-        self.ensure_one()
-        change = self.sudo()
+        order, route, approval_round = self._crm_plus_oa_read("order_id", "oa_route_id", "oa_round")
         return {
-            "order_id": change.order_id.id,
+            "order_id": order.id,
             "plan_change_id": self.id,
-            "round": change.oa_round,
+            "round": approval_round,
             "user_id": self.env.uid,
             "action": action,
-            "route_id": change.oa_route_id.id,
+            "route_id": route.id,
             "comment": comment or False,
             **values,
         }
@@ -228,11 +232,12 @@ class CrmPlusOaPlanChange(models.Model):
             raise UserError(self.env._("This request has already been decided."))
 
     def _crm_plus_oa_activity_note(self):
-        return self.sudo().reason
+        return self._crm_plus_oa_read("reason")
 
     def _crm_plus_oa_final_approval(self):
         """Every step approved: the changes apply to the plan (crm_plus's checks run again)."""
         self.ensure_one()
+        # sudo: the last approver (checked by _crm_plus_oa_approve) applies the change on the requester's behalf
         change = self.sudo()
         lines = [
             {"step_id": line.step_id.id, "date_due": line.date_due, "amount": line.amount} for line in change.line_ids
@@ -272,6 +277,7 @@ class CrmPlusOaPlanChange(models.Model):
         self.ensure_one()
         self._crm_plus_oa_lock()
         self._crm_plus_oa_reject_reviews(reason)
+        # sudo: the request's state only changes through these checked actions; the to-do goes to the requester
         change = self.sudo()
         change.write({"state": "rejected"})
         change.message_post(body=self.env._("Rejected: %(reason)s", reason=reason))

@@ -149,6 +149,7 @@ class CrmPlusOaRoute(models.Model):
     def _crm_plus_oa_matches(self, record):
         self.ensure_one()
         if record._name == "sale.order":
+            # sudo: routes match on figures the requester may not read (margin, customer tags)
             record = record.sudo()
             amount = record.currency_id._convert(
                 record.amount_untaxed, self.currency_id, record.company_id, record.date_order or fields.Date.today()
@@ -167,6 +168,7 @@ class CrmPlusOaRoute(models.Model):
             ):
                 return False
         domain = literal_eval(self.filter_domain or "[]")
+        # sudo: the route's extra condition is the administrator's, evaluated whatever the requester may read
         return not domain or bool(record.sudo().filtered_domain(domain))
 
     def _crm_plus_oa_plan(self, record, requester, excluded):

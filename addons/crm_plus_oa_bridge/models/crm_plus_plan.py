@@ -63,7 +63,7 @@ class CrmPlusPlan(models.Model):
                 raise UserError(
                     self.env._(
                         "The plan of %(order)s changes through Request Plan Change (approval route %(route)s).",
-                        order=plan.sudo().order_id.name,
+                        order=plan.order_id.name,
                         route=route.name,
                     )
                 )

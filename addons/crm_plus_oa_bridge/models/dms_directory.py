@@ -32,6 +32,7 @@ class DmsDirectory(models.Model):
         superuser) cannot be changed or deleted by anybody else.
         """
         self.ensure_one()
+        # sudo: see the docstring
         folder = self.sudo()
         digest = hashlib.sha256(content).hexdigest()
         name = name.replace("/", "-")

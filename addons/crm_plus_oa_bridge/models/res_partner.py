@@ -80,6 +80,7 @@ class ResPartner(models.Model):
         )
         if not folder:
             partner._crm_plus_oa_lock_folders()
+            # sudo: as above, the root folder of the customers' folders
             root = self.env.ref("crm_plus_oa_bridge.dms_directory_customers").sudo()
             model_id = self.env["ir.model"]._get_id("res.partner")
             name = f"{partner.name or ''} #{partner.id}".replace("/", "-").strip()

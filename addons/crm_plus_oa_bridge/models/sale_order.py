@@ -54,24 +54,21 @@ class SaleOrder(models.Model):
 
     # -------------------------------------------------------- mixin hooks
     def _crm_plus_oa_pending(self):
-        # sudo: the approval state is read for whoever asks (an approver may not read the order yet)
-        return self.sudo().approval_state == "pending"
+        return self._crm_plus_oa_read("approval_state") == "pending"
 
     def _crm_plus_oa_excluded_users(self):
         """Users who never approve this order: its salesperson and whoever requested the approval."""
-        self.ensure_one()
-        order = self.sudo()
-        return (order.user_id | order.approval_requested_by_id).with_env(self.env)
+        salesperson, requester = self._crm_plus_oa_read("user_id", "approval_requested_by_id")
+        return salesperson | requester
 
     def _crm_plus_oa_log_values(self, action, comment=False, **values):
-        self.ensure_one()
-        order = self.sudo()
+        route, approval_round = self._crm_plus_oa_read("oa_route_id", "oa_round")
         return {
             "order_id": self.id,
-            "round": order.oa_round,
+            "round": approval_round,
             "user_id": self.env.uid,
             "action": action,
-            "route_id": order.oa_route_id.id,
+            "route_id": route.id,
             "comment": comment or False,
             **values,
         }
@@ -91,17 +88,19 @@ class SaleOrder(models.Model):
         self._crm_plus_approval_done()
 
     def _crm_plus_oa_activity_summary(self, review):
-        return self.env._("Approve %(order)s: %(step)s", order=self.sudo().name, step=review.oa_step_name)
+        return self.env._("Approve %(order)s: %(step)s", order=self._crm_plus_oa_read("name"), step=review.oa_step_name)
 
     def _crm_plus_oa_activity_note(self):
-        return self.sudo().approval_reason
+        return self._crm_plus_oa_read("approval_reason")
 
     def _crm_plus_oa_approvers_changed(self, users):
-        # crm_plus shows these users as the order's approvers
+        # crm_plus shows these users as the order's approvers (and lets them read the order).
+        # sudo + gate: the approver acting now may not write the order; approval fields open to crm_plus's gate only
         self.sudo()._crm_plus_gate().write({"approval_user_ids": [Command.set(users.ids)]})
 
     def _crm_plus_oa_snapshot(self):
         """What the approvers are asked to approve: totals and lines (to show what changed on resubmission)."""
+        # sudo: recorded for the approvers whoever requests (a requester may not read every product of the lines)
         order = self.sudo()
         return {
             "amount_untaxed": order.amount_untaxed,
@@ -180,8 +179,8 @@ class SaleOrder(models.Model):
         if not route:
             return super()._crm_plus_request_approval(reasons)
         requester = self.env.user
-        order = self.sudo()
-        plan = route._crm_plus_oa_plan(self, order.user_id or requester, order.user_id | requester)
+        salesperson = self._crm_plus_oa_read("user_id")
+        plan = route._crm_plus_oa_plan(self, salesperson or requester, salesperson | requester)
         rules = self.env["crm_plus.approval.rule"].union(*[rule for rule, _msg in reasons])
         text = "\n".join(msg for _rule, msg in reasons)
         self._crm_plus_gate().write(
@@ -195,6 +194,7 @@ class SaleOrder(models.Model):
         reviews = self._crm_plus_oa_start(route, plan, requester)
         self._crm_plus_log_approval("requested", text, rules)
         snapshot = self._crm_plus_oa_snapshot()
+        # sudo: the previous request's snapshot, to show what changed (whoever requests now)
         previous = (
             self.env["crm_plus_oa.approval.log"]
             .sudo()
@@ -227,13 +227,14 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if self._crm_plus_oa_open_reviews():
             raise UserError(self.env._("Every step of the approval route must approve first."))
-        routed = bool(self.sudo().review_ids)
+        routed = bool(self._crm_plus_oa_reviews())
         if routed:
             # the round as the approvers saw it, before it turns into the order
             self._crm_plus_oa_file_quotation("approved")
             self._crm_plus_oa_lock_contracts()
         res = super()._crm_plus_approval_done()
         if routed:
+            # sudo: the approval activities belong to the approvers, the order's confirmation ends them
             self.sudo().activity_unlink([self._crm_plus_oa_activity_type], only_automated=False)
             self._crm_plus_oa_file_approved_order()
         return res
@@ -248,12 +249,12 @@ class SaleOrder(models.Model):
         return super()._crm_plus_approval_refused(reason)
 
     def _crm_plus_reset_approval(self):
-        for order in self.filtered(lambda o: o.sudo().review_ids):
+        for order in self.filtered(lambda o: o._crm_plus_oa_reviews()):
             order._crm_plus_oa_close_round("reset", self.env._("The order changed during or after its approval."))
         return super()._crm_plus_reset_approval()
 
     def _crm_plus_oa_check_contract(self):
-        route = self.sudo().oa_route_id
+        route = self._crm_plus_oa_read("oa_route_id")
         if route.require_contract and not self._crm_plus_oa_contracts():
             raise UserError(
                 self.env._(
@@ -270,7 +271,8 @@ class SaleOrder(models.Model):
         for order in self:
             if not order._crm_plus_oa_in_flight():
                 raise UserError(self.env._("Order %(name)s has no approval in progress.", name=order.name))
-            if self.env.user not in (order.approval_requested_by_id | order.user_id):
+            requester, salesperson = order._crm_plus_oa_read("approval_requested_by_id", "user_id")
+            if self.env.user not in (requester | salesperson):
                 raise AccessError(self.env._("Only the requester can withdraw the approval request."))
             order._crm_plus_oa_close_round("withdrawn", self.env._("Withdrawn by the requester."))
             order._crm_plus_log_approval("reset", self.env._("Withdrawn by the requester."), order.approval_rule_ids)
@@ -318,6 +320,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self._crm_plus_oa_in_flight():
             return super()._validate_tier(tiers)
+        # sudo: the comment base_tier_validation wrote on the reviews; _crm_plus_oa_approve checks them
         comment = tiers and tiers.sudo().filtered("comment")[:1].comment
         return self._crm_plus_oa_approve(comment, tiers or None)
 
@@ -325,6 +328,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self._crm_plus_oa_in_flight():
             return super()._rejected_tier(tiers)
+        # sudo: as in _validate_tier; _crm_plus_reject checks the approver
         comment = (tiers and tiers.sudo().filtered("comment")[:1].comment) or self.env._("Rejected")
         return self._crm_plus_reject(comment)
 
@@ -340,5 +344,5 @@ class SaleOrder(models.Model):
 
     def _tier_validation_check_write_remove_reviews(self, vals):
         for order in self:
-            if order.sudo().review_ids and order._allow_to_remove_reviews(vals):
+            if order._crm_plus_oa_reviews() and order._allow_to_remove_reviews(vals):
                 order._crm_plus_oa_close_round("cancelled")

@@ -66,6 +66,7 @@ class SaleOrder(models.Model):
         ]
         folder = Directory.search(domain, limit=1)
         if not folder and create:
+            # sudo: the folder is created on behalf of the company, see above
             parent = self.partner_id._crm_plus_oa_folder(kind).sudo()
             # the order's folders are the customer's too: same lock
             self.partner_id._crm_plus_oa_lock_folders()
@@ -91,6 +92,7 @@ class SaleOrder(models.Model):
         dms_file, digest = folder._crm_plus_oa_file(f"{self.name} {label}.pdf", content)
         self._crm_plus_oa_log(
             "filed",
+            # sudo: the folder's path, for the trail (the decider may not read the customer's folders)
             comment=self.env._("%(file)s filed in %(folder)s.", file=dms_file.name, folder=folder.sudo().complete_name),
             sha256=digest,
             dms_file_id=dms_file.id,
@@ -101,7 +103,7 @@ class SaleOrder(models.Model):
 
     def _crm_plus_oa_file_approved_order(self):
         """The order confirmed after its route: its PDF in the customer's Orders folder."""
-        label = f"approved R{self.sudo().oa_round}"
+        label = f"approved R{self._crm_plus_oa_read('oa_round')}"
         return self._crm_plus_oa_file_pdf(
             "orders", label, self.env._("Approved order filed as %(file)s.", file=f"{self.name} {label}.pdf")
         )
@@ -109,7 +111,7 @@ class SaleOrder(models.Model):
     def _crm_plus_oa_file_quotation(self, event):
         """The round that becomes the order (``event``: accepted or approved), as a quotation, in Quotations."""
         if event == "approved":
-            label = f"quotation approved R{self.sudo().oa_round}"
+            label = f"quotation approved R{self._crm_plus_oa_read('oa_round')}"
             message = self.env._("Approved quotation filed as %(file)s.", file=f"{self.name} {label}.pdf")
         else:
             label = "quotation accepted"
@@ -120,7 +122,7 @@ class SaleOrder(models.Model):
         res = super()._crm_plus_accept_round(lost_reason)
         # A round approved along a route was filed as the approved quotation
         # a moment ago (its confirmation accepts it): once is enough.
-        if not (self.approval_state == "approved" and self.sudo().review_ids):
+        if not (self.approval_state == "approved" and self._crm_plus_oa_reviews()):
             self._crm_plus_oa_file_quotation("accepted")
         return res
 
@@ -154,6 +156,7 @@ class SaleOrder(models.Model):
     def _crm_plus_oa_contracts(self):
         """The contracts filed for this order, as superuser (caller checks access)."""
         self.ensure_one()
+        # sudo: whether the contract is there is checked for the approver, who may not read the folder
         return self._crm_plus_oa_order_folder("contracts", create=False).sudo().file_ids
 
     def _crm_plus_oa_lock_contracts(self):
@@ -168,6 +171,7 @@ class SaleOrder(models.Model):
             # a file uploaded through the documents app has no digest yet: take it as it is now
             digests[contract] = hashlib.sha256(base64.b64decode(contract.content or b"")).hexdigest()
             contract.write({"locked_by": root.id, "oa_sha256": digests[contract]})
+        # sudo: the trail is written by the bridge only (see _crm_plus_oa_log)
         self.env["crm_plus_oa.approval.log"].sudo().create(
             [
                 self._crm_plus_oa_log_values(
