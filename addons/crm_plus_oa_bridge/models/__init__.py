@@ -1,6 +1,10 @@
-from . import crm_plus_dunning_communication
-from . import crm_plus_oa_approval_log
+# The approval mixin first: models below inherit it.
 from . import crm_plus_oa_approval_mixin
+
+# isort: split
+from . import crm_plus_dunning_communication
+from . import crm_plus_dunning_run
+from . import crm_plus_oa_approval_log
 from . import crm_plus_oa_plan_change
 from . import crm_plus_oa_plan_change_line
 from . import crm_plus_oa_route

@@ -13,7 +13,7 @@ from odoo.fields import Domain
 from .crm_plus_oa_route_step import STEP_MODES
 
 # Models whose reviews only change through the bridge's checked methods.
-GUARDED_MODELS = frozenset({"sale.order", "crm_plus_oa.plan.change"})
+GUARDED_MODELS = frozenset({"sale.order", "crm_plus_oa.plan.change", "crm_plus.dunning.communication"})
 
 
 class TierReview(models.Model):

@@ -2,6 +2,7 @@ from . import test_menus
 from . import test_oa_concurrency
 from . import test_oa_document_types
 from . import test_oa_documents
+from . import test_oa_dunning_escalation
 from . import test_oa_dunning_letters
 from . import test_oa_plan_change
 from . import test_oa_quotations_contracts
