@@ -24,8 +24,12 @@
         "views/crm_plus_oa_approval_log_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_plus_oa_plan_change_views.xml",
+        "views/crm_plus_dunning_communication_views.xml",
         "wizard/crm_plus_oa_delegate_views.xml",
+        "wizard/sale_order_contract_attach_views.xml",
+        "wizard/crm_plus_oa_plan_change_wizard_views.xml",
         "views/crm_plus_oa_bridge_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/crm_plus_oa_route_demo.xml"],
 }

@@ -16,6 +16,7 @@ LOG_ACTIONS = [
     ("reminded", "Reminder sent"),
     ("escalated", "Escalated"),
     ("filed", "Document filed"),
+    ("locked", "Document locked"),
 ]
 
 
@@ -30,9 +31,19 @@ class CrmPlusOaApprovalLog(models.Model):
     _description = "Approval Trail"
     _order = "date desc, id desc"
 
-    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade", index=True, readonly=True)
-    company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
-    partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
+    order_id = fields.Many2one("sale.order", ondelete="cascade", index="btree_not_null", readonly=True)
+    communication_id = fields.Many2one(
+        "crm_plus.dunning.communication",
+        string="Dunning Escalation",
+        ondelete="cascade",
+        index="btree_not_null",
+        readonly=True,
+    )
+    company_id = fields.Many2one("res.company", compute="_compute_company_partner", store=True, index=True)
+    partner_id = fields.Many2one("res.partner", compute="_compute_company_partner", store=True, string="Customer")
+    plan_change_id = fields.Many2one(
+        "crm_plus_oa.plan.change", string="Plan Change", readonly=True, index="btree_not_null", ondelete="cascade"
+    )
     round = fields.Integer(readonly=True, help="Approval request number of the document.")
     date = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     user_id = fields.Many2one("res.users", string="By", required=True, readonly=True)
@@ -47,18 +58,40 @@ class CrmPlusOaApprovalLog(models.Model):
     dms_file_id = fields.Many2one("dms.file", string="Filed Document", readonly=True)
     document_readable = fields.Boolean(compute="_compute_document_readable", search="_search_document_readable")
 
+    _document_set = models.Constraint(
+        "CHECK(order_id IS NOT NULL OR communication_id IS NOT NULL)", "A trail entry is about an order or a dunning."
+    )
+
+    @api.depends("order_id.company_id", "order_id.partner_id", "communication_id")
+    def _compute_company_partner(self):
+        for entry in self:
+            document = entry.order_id or entry.communication_id
+            entry.company_id = document.company_id
+            entry.partner_id = document.partner_id
+
     @api.depends_context("uid")
     def _compute_document_readable(self):
         # Evaluated by ir.rule checks through filtered_domain (as superuser):
         # sudo(False) gets the acting user back, like the search method.
-        orders = self.sudo().order_id
-        readable = orders.with_env(self.sudo(False).env)._filtered_access("read") if orders else orders
+        user_env = self.sudo(False).env
+        readable = {
+            fname: set(self.sudo()[fname].with_env(user_env)._filtered_access("read").ids)
+            for fname in ("order_id", "communication_id")
+        }
         for entry in self:
-            entry.document_readable = entry.sudo().order_id.id in readable.ids
+            sudo_entry = entry.sudo()
+            entry.document_readable = (
+                sudo_entry.order_id.id in readable["order_id"]
+                or sudo_entry.communication_id.id in readable["communication_id"]
+            )
 
     @api.model
     def _search_document_readable(self, operator, value):
         # see tier.review._search_oa_document_readable
-        orders = self.sudo(False).env["sale.order"].with_context(active_test=False)._search([])
-        domain = Domain("order_id", "in", orders)
+        user_env = self.sudo(False).env
+        domain = Domain.FALSE
+        for fname, model in (("order_id", "sale.order"), ("communication_id", "crm_plus.dunning.communication")):
+            if user_env[model].has_access("read"):
+                readable = user_env[model].with_context(active_test=False)._search([])
+                domain |= Domain(fname, "in", readable)
         return domain if operator == "in" else ~domain

@@ -22,7 +22,7 @@ DOCUMENT_MODELS = {
     "discount": "sale.order",
     "credit_hold": "sale.order",
     "plan_change": "sale.order",
-    "dunning": "res.partner",
+    "dunning": "crm_plus.dunning.communication",
 }
 
 
@@ -135,39 +135,67 @@ class CrmPlusOaRoute(models.Model):
     @api.model
     def _crm_plus_oa_find(self, record, document_types):
         """First active route of ``document_types`` (in that order of preference) taking ``record``."""
+        return self._crm_plus_oa_find_many(record, document_types).get(record.id, self.browse())
+
+    @api.model
+    def _crm_plus_oa_find_many(self, records, document_types):
+        """``{record id: route}`` for the ``records`` a route of ``document_types`` takes (one query)."""
+        if not records:
+            return {}
         # sudo: routes are configuration; any requester may be routed by them.
         routes = self.sudo().search(
             Domain("document_type", "in", list(document_types))
-            & Domain("company_id", "in", [False, record.company_id.id])
+            & Domain("company_id", "in", [False, *records.company_id.ids])
         )
-        for document_type in document_types:
-            for route in routes.filtered(lambda r, t=document_type: r.document_type == t):
-                if route.step_ids and route._crm_plus_oa_matches(record):
-                    return route.with_env(self.env)
-        return self.browse()
+        found = {}
+        for record in records:
+            for document_type in document_types:
+                route = routes.filtered(
+                    lambda r, t=document_type, rec=record: r.document_type == t
+                    and r.company_id in (rec.company_id, r.browse())
+                    and r.step_ids
+                    and r._crm_plus_oa_matches(rec)
+                )[:1]
+                if route:
+                    found[record.id] = route.with_env(self.env)
+                    break
+        return found
 
     def _crm_plus_oa_matches(self, record):
         self.ensure_one()
+        # sudo: routes match on figures the requester may not read (margin, customer tags, overdue amounts)
+        record = record.sudo()
         if record._name == "sale.order":
-            record = record.sudo()
-            amount = record.currency_id._convert(
-                record.amount_untaxed, self.currency_id, record.company_id, record.date_order or fields.Date.today()
-            )
-            if self.amount_min and amount < self.amount_min:
-                return False
-            if self.amount_max and amount >= self.amount_max:
+            if not self._crm_plus_oa_matches_figures(
+                record.amount_untaxed, record.currency_id, record.company_id, record.date_order, record.partner_id
+            ):
                 return False
             if self.discount_min and max(record.order_line.mapped("discount") or [0.0]) < self.discount_min:
                 return False
             if self.margin_max and record.margin_percent * 100 >= self.margin_max:
                 return False
-            partner = record.partner_id.commercial_partner_id
-            if self.partner_category_ids and not (
-                self.partner_category_ids & (partner.category_id | record.partner_id.category_id)
+        elif record._name == "crm_plus.dunning.communication":
+            # a dunning escalation: the amount overdue it is about
+            currency = record.currency_id or record.company_id.currency_id
+            if not self._crm_plus_oa_matches_figures(
+                record.amount_residual, currency, record.company_id, record.date, record.partner_id
             ):
                 return False
         domain = literal_eval(self.filter_domain or "[]")
-        return not domain or bool(record.sudo().filtered_domain(domain))
+        # the route's extra condition is the administrator's, evaluated whatever the requester may read
+        return not domain or bool(record.filtered_domain(domain))
+
+    def _crm_plus_oa_matches_figures(self, amount, currency, company, date, partner):
+        """Amount range (in the route's currency) and customer tags."""
+        amount = currency._convert(amount, self.currency_id, company, date or fields.Date.today())
+        if self.amount_min and amount < self.amount_min:
+            return False
+        if self.amount_max and amount >= self.amount_max:
+            return False
+        commercial = partner.commercial_partner_id
+        return not self.partner_category_ids or bool(
+            self.partner_category_ids & (commercial.category_id | partner.category_id)
+        )
 
     def _crm_plus_oa_plan(self, record, requester, excluded):
         """Resolve the steps for ``record``: list of review values (without model/res_id).

@@ -99,11 +99,13 @@ class CrmPlusOaRouteStep(models.Model):
         res = super().write(vals)
         if {"name", "route_id"}.intersection(vals):
             for step in self:
+                # sudo: see create
                 step.definition_id.sudo().write({"name": step._crm_plus_oa_definition_vals()["name"]})
         return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_in_flight(self):
+        # sudo: requests of any document use the step, also those the administrator may not read
         open_reviews = (
             self.env["tier.review"]
             .sudo()
@@ -139,13 +141,16 @@ class CrmPlusOaRouteStep(models.Model):
         if self.approver_kind == "user":
             users = self.user_ids
         elif self.approver_kind == "group":
+            # sudo: the members of a group are administration data the requester may not read
             users = self.group_id.sudo().all_user_ids
         elif self.approver_kind in ("department_manager", "department_level"):
             level = 1 if self.approver_kind == "department_manager" else self.department_level
             users = self._crm_plus_oa_department_manager(requester, company, level)
         else:
+            # sudo: the user/group field the administrator chose, whatever the requester may read
             value = record.sudo()[self.field_id.name]
             users = value.all_user_ids if value._name == "res.groups" else value
+        # sudo: active, internal and companies of the approvers, read to keep only who can act
         users = users.sudo().filtered(lambda u: u.active and not u.share and (not company or company in u.company_ids))
         return Users.browse(users.ids)
 

@@ -3,7 +3,6 @@
 from odoo import models
 from odoo.exceptions import AccessError
 
-from .sale_order import ACTIVITY_TYPE
 from .tier_review import GUARDED_MODELS
 
 
@@ -11,8 +10,11 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     def _crm_plus_oa_approval_activities(self):
-        activity_type = self.env.ref(ACTIVITY_TYPE, raise_if_not_found=False)
-        return self.filtered(lambda a: a.activity_type_id == activity_type and a.res_model in GUARDED_MODELS)
+        types = {
+            model: self.env.ref(self.env[model]._crm_plus_oa_activity_type, raise_if_not_found=False)
+            for model in GUARDED_MODELS
+        }
+        return self.filtered(lambda a: a.res_model in types and a.activity_type_id == types[a.res_model])
 
     def _action_done(self, feedback=False, attachment_ids=None):
         """Marking an approval activity done approves, as its user, from the desktop."""

@@ -1,11 +1,9 @@
 # Copyright 2026 crm_plus contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import base64
-import hashlib
-
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.tools import SQL
 
 SUB_FOLDERS = ("quotations", "contracts", "orders", "dunning")
 
@@ -81,6 +79,8 @@ class ResPartner(models.Model):
             limit=1,
         )
         if not folder:
+            partner._crm_plus_oa_lock_folders()
+            # sudo: as above, the root folder of the customers' folders
             root = self.env.ref("crm_plus_oa_bridge.dms_directory_customers").sudo()
             model_id = self.env["ir.model"]._get_id("res.partner")
             name = f"{partner.name or ''} #{partner.id}".replace("/", "-").strip()
@@ -110,35 +110,31 @@ class ResPartner(models.Model):
             folder = folder.child_directory_ids.filtered(lambda d: d.oa_folder_kind == kind)[:1]
         return folder.with_env(self.env)
 
+    def _crm_plus_oa_lock_folders(self):
+        """Serialize the creation of this customer's folders between transactions.
+
+        Two transactions filing the first documents of a customer at once
+        would each create its folders. The customer's row is the lock: it is
+        locked *and updated* (a no-op update of ``write_date``), so that the
+        second transaction waits for the first one and then, under
+        PostgreSQL's repeatable read, fails with a serialization error that
+        Odoo retries with a fresh snapshot, which shows the folders. A lock
+        alone (``SELECT ... FOR UPDATE``) would let it go on with its old
+        snapshot and create the folders a second time.
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET write_date = write_date WHERE id = %s", self.commercial_partner_id.id)
+        )
+
     def _crm_plus_oa_file_document(self, kind, name, content, lock=True):
         """File ``content`` (bytes) as ``name`` in the customer's ``kind`` folder; return (dms.file, sha256).
 
-        For other features (dunning letters: ``kind="dunning"``, contracts...).
-        Locked snapshots cannot be changed or deleted by anybody but the superuser.
+        For other features (dunning letters: ``kind="dunning"``...). Locked
+        snapshots cannot be changed or deleted by anybody but the superuser.
         """
         self.ensure_one()
-        folder = self._crm_plus_oa_folder(kind).sudo()
-        digest = hashlib.sha256(content).hexdigest()
-        name = name.replace("/", "-")
-        if folder.file_ids.filtered(lambda f: f.name == name):
-            stem, dot, ext = name.rpartition(".")
-            name = f"{stem or ext} ({len(folder.file_ids) + 1}){dot}{ext if stem else ''}"
-        # sudo: filing is done on behalf of the company; access to the file
-        # then follows the customer it is linked to.
-        dms_file = (
-            self.env["dms.file"]
-            .sudo()
-            .create(
-                {
-                    "name": name,
-                    "directory_id": folder.id,
-                    "content": base64.b64encode(content),
-                    "oa_sha256": digest,
-                    "locked_by": self.env.ref("base.user_root").id if lock else False,
-                }
-            )
-        )
-        return dms_file.with_env(self.env), digest
+        return self._crm_plus_oa_folder(kind)._crm_plus_oa_file(name, content, lock=lock)
 
     def action_oa_view_documents(self):
         self.ensure_one()

@@ -16,21 +16,18 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.fields import Command
 
-ACTIVITY_TYPE = "crm_plus_oa_bridge.mail_activity_type_oa_approval"
-OPEN_STATUSES = ("waiting", "pending")
+# crm_plus rule types that put an order on credit hold (credit-hold release routes take them).
+CREDIT_RULE_TYPES = frozenset({"credit", "dunning_level"})
 
 
 class SaleOrder(models.Model):
     _name = "sale.order"
-    _inherit = ["sale.order", "tier.validation"]
+    _inherit = ["sale.order", "crm_plus_oa.approval.mixin"]
 
     _state_from = ["draft", "sent"]
     _state_to = ["sale"]
     _cancel_state = "cancel"
-    _tier_validation_manual_config = True
 
-    oa_route_id = fields.Many2one("crm_plus_oa.route", string="Approval Route", copy=False, readonly=True)
-    oa_round = fields.Integer(string="Approval Round", copy=False, readonly=True)
     oa_log_ids = fields.One2many("crm_plus_oa.approval.log", "order_id", string="Approval Trail")
     oa_can_act = fields.Boolean(compute="_compute_oa_can_act")
     oa_can_withdraw = fields.Boolean(compute="_compute_oa_can_act")
@@ -55,110 +52,55 @@ class SaleOrder(models.Model):
         for order in self:
             order.oa_approval_count = counts.get(order, 0)
 
-    def _compute_need_validation(self):
-        # Only the crm_plus approval rules request a validation (through the seam).
-        self.need_validation = False
-
-    # -------------------------------------------------------------- helpers
-    def _crm_plus_oa_open_reviews(self):
-        self.ensure_one()
-        return self.sudo().review_ids.filtered(lambda r: r.status in OPEN_STATUSES)
-
-    def _crm_plus_oa_in_flight(self):
-        self.ensure_one()
-        return self.sudo().approval_state == "pending" and bool(self._crm_plus_oa_open_reviews())
-
-    def _crm_plus_oa_current_reviews(self):
-        """Open reviews of the current step (lowest open tier), as superuser."""
-        reviews = self._crm_plus_oa_open_reviews()
-        if not reviews:
-            return reviews
-        sequence = min(reviews.mapped("sequence"))
-        return reviews.filtered(lambda r: r.sequence == sequence)
-
-    def _crm_plus_oa_actionable_reviews(self, user):
-        """Reviews ``user`` may decide on right now (current step, one of its approvers)."""
-        self.ensure_one()
-        if self.sudo().approval_state != "pending":
-            return self.env["tier.review"]
-        reviews = self._crm_plus_oa_current_reviews().filtered(lambda r: user in r.oa_user_ids)
-        return reviews.with_env(self.env)
+    # -------------------------------------------------------- mixin hooks
+    def _crm_plus_oa_pending(self):
+        return self._crm_plus_oa_read("approval_state") == "pending"
 
     def _crm_plus_oa_excluded_users(self):
         """Users who never approve this order: its salesperson and whoever requested the approval."""
-        self.ensure_one()
-        order = self.sudo()
-        return (order.user_id | order.approval_requested_by_id).with_env(self.env)
+        salesperson, requester = self._crm_plus_oa_read("user_id", "approval_requested_by_id")
+        return salesperson | requester
 
-    def _crm_plus_oa_log(self, action, reviews=None, comment=False, **values):
-        # sudo: the trail is written by the bridge only, after its own checks
-        Log = self.env["crm_plus_oa.approval.log"].sudo()
-        base = {
+    def _crm_plus_oa_log_values(self, action, comment=False, **values):
+        route, approval_round = self._crm_plus_oa_read("oa_route_id", "oa_round")
+        return {
             "order_id": self.id,
-            "round": self.sudo().oa_round,
+            "round": approval_round,
             "user_id": self.env.uid,
             "action": action,
-            "route_id": self.sudo().oa_route_id.id,
+            "route_id": route.id,
             "comment": comment or False,
             **values,
         }
-        if not reviews:
-            return Log.create(base)
-        return Log.create([dict(base, step_name=r.oa_step_name, sequence=r.sequence) for r in reviews.sudo()])
 
-    def _crm_plus_oa_sync_activities(self):
-        """One approval activity for each approver of the current step, none for anybody else."""
-        self.ensure_one()
-        order = self.sudo()
-        current = (
-            self._crm_plus_oa_current_reviews() if order.approval_state == "pending" else order.review_ids.browse()
-        )
-        users = current.mapped("oa_user_ids")
-        activity_type = self.env.ref(ACTIVITY_TYPE)
-        activities = order.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
-        stale = activities.filtered(lambda a: a.user_id not in users)
-        missing = users - (activities - stale).mapped("user_id")
-        stale.unlink()
-        for user in missing:
-            review = current.filtered(lambda r, u=user: u in r.oa_user_ids)[:1]
-            order.activity_schedule(
-                ACTIVITY_TYPE,
-                summary=self.env._("Approve %(order)s: %(step)s", order=order.name, step=review.oa_step_name),
-                note=order.approval_reason,
-                user_id=user.id,
-                date_deadline=review.oa_deadline.date() if review.oa_deadline else None,
-            )
-        # crm_plus shows these users as the order's approvers
-        order._crm_plus_gate().write({"approval_user_ids": [Command.set(users.ids)]})
+    def _crm_plus_oa_lock(self):
+        self._crm_plus_lock_pending()
 
-    def _crm_plus_oa_schedule_activities(self, reviews, users=None):
-        self._crm_plus_oa_sync_activities()
+    def _crm_plus_lock_pending(self):
+        # orders on a route: a concurrent decider is retried, not refused (see _crm_plus_oa_lock_row)
+        self.filtered(lambda o: o._crm_plus_oa_in_flight())._crm_plus_oa_lock_row()
+        return super()._crm_plus_lock_pending()
 
-    def _crm_plus_oa_unlink_activities(self, user=None):
-        self._crm_plus_oa_sync_activities()
+    def _crm_plus_oa_check_final(self):
+        self._crm_plus_oa_check_contract()
 
-    def _crm_plus_oa_advance(self):
-        """Promote the next step, start its clock and notify its approvers."""
-        self.ensure_one()
-        self._crm_plus_oa_open_reviews()._update_review_status()
-        current = self._crm_plus_oa_current_reviews()
-        current.filtered(lambda r: not r.oa_pending_since).write({"oa_pending_since": fields.Datetime.now()})
-        self._crm_plus_oa_sync_activities()
+    def _crm_plus_oa_final_approval(self):
+        self._crm_plus_approval_done()
 
-    def _crm_plus_oa_close_round(self, action=False, comment=False):
-        """End the current request: trail it, drop its reviews (the trail keeps them) and activities."""
-        for order in self:
-            reviews = order.sudo().review_ids
-            if not reviews:
-                continue
-            if action:
-                order._crm_plus_oa_log(action, comment=comment)
-            # sudo: reviews of guarded documents are only removed by the bridge
-            reviews.unlink()
-            order.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
+    def _crm_plus_oa_activity_summary(self, review):
+        return self.env._("Approve %(order)s: %(step)s", order=self._crm_plus_oa_read("name"), step=review.oa_step_name)
+
+    def _crm_plus_oa_activity_note(self):
+        return self._crm_plus_oa_read("approval_reason")
+
+    def _crm_plus_oa_approvers_changed(self, users):
+        # crm_plus shows these users as the order's approvers (and lets them read the order).
+        # sudo + gate: the approver acting now may not write the order; approval fields open to crm_plus's gate only
+        self.sudo()._crm_plus_gate().write({"approval_user_ids": [Command.set(users.ids)]})
 
     def _crm_plus_oa_snapshot(self):
         """What the approvers are asked to approve: totals and lines (to show what changed on resubmission)."""
+        # sudo: recorded for the approvers whoever requests (a requester may not read every product of the lines)
         order = self.sudo()
         return {
             "amount_untaxed": order.amount_untaxed,
@@ -215,12 +157,19 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ seam
     def _crm_plus_oa_document_types(self, reasons):
+        """Route document types to try for ``reasons``, most specific first.
+
+        A credit hold (a *credit* or *dunning level* rule) comes first: it is
+        finance's decision whatever else the order asks for, so an order both
+        over-discounted and on credit hold travels the credit-hold route. Then
+        a discount exception (*discount* rule), then the plain order route.
+        """
         rule_types = {rule.rule_type for rule, _msg in reasons}
         types = []
+        if rule_types & CREDIT_RULE_TYPES:
+            types.append("credit_hold")
         if "discount" in rule_types:
             types.append("discount")
-        if "credit" in rule_types:
-            types.append("credit_hold")
         return [*types, "order"]
 
     def _crm_plus_request_approval(self, reasons):
@@ -230,8 +179,8 @@ class SaleOrder(models.Model):
         if not route:
             return super()._crm_plus_request_approval(reasons)
         requester = self.env.user
-        order = self.sudo()
-        plan = route._crm_plus_oa_plan(self, order.user_id or requester, order.user_id | requester)
+        salesperson = self._crm_plus_oa_read("user_id")
+        plan = route._crm_plus_oa_plan(self, salesperson or requester, salesperson | requester)
         rules = self.env["crm_plus.approval.rule"].union(*[rule for rule, _msg in reasons])
         text = "\n".join(msg for _rule, msg in reasons)
         self._crm_plus_gate().write(
@@ -242,16 +191,10 @@ class SaleOrder(models.Model):
                 "approval_requested_by_id": requester.id,
             }
         )
-        # sudo: the route fields are the bridge's record of the request
-        order._crm_plus_gate().write({"oa_route_id": route.id, "oa_round": order.oa_round + 1})
-        # sudo: reviews of guarded documents are created by the bridge only
-        reviews = (
-            self.env["tier.review"]
-            .sudo()
-            .create([dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan])
-        )
+        reviews = self._crm_plus_oa_start(route, plan, requester)
         self._crm_plus_log_approval("requested", text, rules)
         snapshot = self._crm_plus_oa_snapshot()
+        # sudo: the previous request's snapshot, to show what changed (whoever requests now)
         previous = (
             self.env["crm_plus_oa.approval.log"]
             .sudo()
@@ -280,81 +223,45 @@ class SaleOrder(models.Model):
             return super(SaleOrder, self - routed).action_approve()
         return True
 
-    def _crm_plus_oa_approve(self, comment=False, reviews=None):
-        """The current user approves his reviews of the current step; the last one confirms the order."""
-        self.ensure_one()
-        self._crm_plus_lock_pending()
-        mine = self._crm_plus_oa_actionable_reviews(self.env.user)
-        if reviews is not None:
-            mine &= reviews
-        if not mine:
-            raise AccessError(
-                self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
-            )
-        last = not (self._crm_plus_oa_open_reviews() - mine.sudo())
-        if last:
-            self._crm_plus_oa_check_contract()
-        # sudo: the reviews were checked above to be the current user's, on the current step
-        mine.sudo().write(
-            {
-                "status": "approved",
-                "done_by": self.env.uid,
-                "reviewed_date": fields.Datetime.now(),
-                "comment": comment or False,
-            }
-        )
-        self._crm_plus_oa_log("approved", mine, comment)
-        if last:
-            self._crm_plus_approval_done()
-        else:
-            self._crm_plus_oa_advance()
-        return True
-
     def _crm_plus_approval_done(self):
         self.ensure_one()
         if self._crm_plus_oa_open_reviews():
             raise UserError(self.env._("Every step of the approval route must approve first."))
-        routed = bool(self.sudo().review_ids)
+        routed = bool(self._crm_plus_oa_reviews())
+        if routed:
+            # the round as the approvers saw it, before it turns into the order
+            self._crm_plus_oa_file_quotation("approved")
+            self._crm_plus_oa_lock_contracts()
         res = super()._crm_plus_approval_done()
         if routed:
-            self.sudo().activity_unlink([ACTIVITY_TYPE], only_automated=False)
+            # sudo: the approval activities belong to the approvers, the order's confirmation ends them
+            self.sudo().activity_unlink([self._crm_plus_oa_activity_type], only_automated=False)
             self._crm_plus_oa_file_approved_order()
         return res
+
+    def _crm_plus_oa_reject(self, reason):
+        return self._crm_plus_reject(reason)
 
     def _crm_plus_approval_refused(self, reason):
         self.ensure_one()
         if self._crm_plus_oa_in_flight():
-            mine = self._crm_plus_oa_actionable_reviews(self.env.user)
-            if not mine:
-                raise AccessError(
-                    self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
-                )
-            # sudo: checked above
-            mine.sudo().write(
-                {
-                    "status": "rejected",
-                    "done_by": self.env.uid,
-                    "reviewed_date": fields.Datetime.now(),
-                    "comment": reason,
-                }
-            )
-            self._crm_plus_oa_log("rejected", mine, reason)
-            self._crm_plus_oa_close_round()
+            self._crm_plus_oa_reject_reviews(reason)
         return super()._crm_plus_approval_refused(reason)
 
     def _crm_plus_reset_approval(self):
-        for order in self.filtered(lambda o: o.sudo().review_ids):
+        for order in self.filtered(lambda o: o._crm_plus_oa_reviews()):
             order._crm_plus_oa_close_round("reset", self.env._("The order changed during or after its approval."))
         return super()._crm_plus_reset_approval()
 
     def _crm_plus_oa_check_contract(self):
-        route = self.sudo().oa_route_id
-        if route.require_contract and not self.partner_id._crm_plus_oa_folder("contracts").sudo().file_ids:
+        route = self._crm_plus_oa_read("oa_route_id")
+        if route.require_contract and not self._crm_plus_oa_contracts():
             raise UserError(
                 self.env._(
-                    "Route %(route)s needs a contract of %(customer)s in its Contracts folder before approval.",
+                    "Route %(route)s needs the contract of %(order)s before approval: "
+                    "the salesperson attaches it with Attach Contract.",
                     route=route.name,
-                    customer=self.partner_id.commercial_partner_id.display_name,
+                    order=self.name,
                 )
             )
 
@@ -364,7 +271,8 @@ class SaleOrder(models.Model):
         for order in self:
             if not order._crm_plus_oa_in_flight():
                 raise UserError(self.env._("Order %(name)s has no approval in progress.", name=order.name))
-            if self.env.user not in (order.approval_requested_by_id | order.user_id):
+            requester, salesperson = order._crm_plus_oa_read("approval_requested_by_id", "user_id")
+            if self.env.user not in (requester | salesperson):
                 raise AccessError(self.env._("Only the requester can withdraw the approval request."))
             order._crm_plus_oa_close_round("withdrawn", self.env._("Withdrawn by the requester."))
             order._crm_plus_log_approval("reset", self.env._("Withdrawn by the requester."), order.approval_rule_ids)
@@ -376,12 +284,7 @@ class SaleOrder(models.Model):
     def action_oa_approve_comment(self):
         """Approve with a comment (base_tier_validation's comment wizard, checked on submit)."""
         self.ensure_one()
-        mine = self._crm_plus_oa_actionable_reviews(self.env.user)
-        if not mine:
-            raise AccessError(
-                self.env._("You are not an approver of the current step of %(name)s.", name=self.display_name)
-            )
-        return self._add_comment("validate", mine)
+        return self._add_comment("validate", self._crm_plus_oa_check_actionable())
 
     def action_oa_view_approvals(self):
         self.ensure_one()
@@ -417,6 +320,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self._crm_plus_oa_in_flight():
             return super()._validate_tier(tiers)
+        # sudo: the comment base_tier_validation wrote on the reviews; _crm_plus_oa_approve checks them
         comment = tiers and tiers.sudo().filtered("comment")[:1].comment
         return self._crm_plus_oa_approve(comment, tiers or None)
 
@@ -424,6 +328,7 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self._crm_plus_oa_in_flight():
             return super()._rejected_tier(tiers)
+        # sudo: as in _validate_tier; _crm_plus_reject checks the approver
         comment = (tiers and tiers.sudo().filtered("comment")[:1].comment) or self.env._("Rejected")
         return self._crm_plus_reject(comment)
 
@@ -439,10 +344,5 @@ class SaleOrder(models.Model):
 
     def _tier_validation_check_write_remove_reviews(self, vals):
         for order in self:
-            if order.sudo().review_ids and order._allow_to_remove_reviews(vals):
+            if order._crm_plus_oa_reviews() and order._allow_to_remove_reviews(vals):
                 order._crm_plus_oa_close_round("cancelled")
-
-    def unlink(self):
-        # sudo: reviews of guarded documents are only removed by the bridge
-        self.sudo().review_ids.unlink()
-        return super().unlink()

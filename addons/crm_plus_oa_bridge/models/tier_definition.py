@@ -13,7 +13,12 @@ class TierDefinition(models.Model):
 
     @api.model
     def _get_tier_validation_model_names(self):
-        return [*super()._get_tier_validation_model_names(), "sale.order"]
+        return [
+            *super()._get_tier_validation_model_names(),
+            "sale.order",
+            "crm_plus_oa.plan.change",
+            "crm_plus.dunning.communication",
+        ]
 
     def write(self, vals):
         # Route steps drive these definitions; reviews in flight read their

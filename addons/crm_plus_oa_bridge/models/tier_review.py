@@ -13,7 +13,7 @@ from odoo.fields import Domain
 from .crm_plus_oa_route_step import STEP_MODES
 
 # Models whose reviews only change through the bridge's checked methods.
-GUARDED_MODELS = frozenset({"sale.order"})
+GUARDED_MODELS = frozenset({"sale.order", "crm_plus_oa.plan.change", "crm_plus.dunning.communication"})
 
 
 class TierReview(models.Model):
@@ -78,6 +78,7 @@ class TierReview(models.Model):
                 documents = user_env[model].browse(set(reviews.mapped("res_id"))).exists()
                 readable |= {(model, res_id) for res_id in documents._filtered_access("read").ids}
         for review in self:
+            # sudo: the document a review is about, to decide whether it is readable
             sudo_review = review.sudo()
             review.oa_document_readable = (
                 sudo_review.model not in GUARDED_MODELS or (sudo_review.model, sudo_review.res_id) in readable
@@ -110,11 +111,13 @@ class TierReview(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # sudo: which documents the reviews are about, before any access check
         self._crm_plus_oa_check_guard(set(self.sudo().mapped("model")))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_guarded(self):
+        # sudo: as in write
         self._crm_plus_oa_check_guard(set(self.sudo().mapped("model")))
 
     def _update_review_status(self):
@@ -176,6 +179,7 @@ class TierReview(models.Model):
         """Forward the current user's place on this review to ``user`` (delegation while away)."""
         self.ensure_one()
         self._crm_plus_oa_check_can_act()
+        # sudo: checked above that the current user is an approver of this step; he may not read the document
         record = self.env[self.model].browse(self.res_id).sudo()
         excluded = record._crm_plus_oa_excluded_users()
         same_step = record.review_ids.filtered(
@@ -204,6 +208,7 @@ class TierReview(models.Model):
     def _cron_crm_plus_oa_remind(self):
         """Remind the approvers of steps waiting longer than their limit, escalate when configured."""
         now = fields.Datetime.now()
+        # sudo: the scheduled job reminds every late approver, of any document
         reviews = self.sudo().search(
             Domain("status", "=", "pending")
             & Domain("oa_limit_hours", ">", 0)
@@ -213,6 +218,7 @@ class TierReview(models.Model):
         )
         late = reviews.filtered(lambda r: r.oa_deadline and r.oa_deadline < now)
         for review in late:
+            # sudo: as above
             record = self.env[review.model].sudo().browse(review.res_id)
             if not record.exists():
                 continue

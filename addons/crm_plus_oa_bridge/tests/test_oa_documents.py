@@ -47,13 +47,13 @@ class TestOaDocuments(OaCommon):
     def test_approved_pdf_filed_locked_with_hash(self):
         order = self._approved_order()
         dms_file = self.env["dms.file"].search(
-            [("directory_id.res_model", "=", "sale.order"), ("directory_id.res_id", "=", order.id)]
+            [("directory_id.oa_folder_kind", "=", "order"), ("directory_id.res_id", "=", order.id)]
         )
         self.assertEqual(len(dms_file), 1)
         self.assertEqual(dms_file.directory_id.parent_id, self.customer._crm_plus_oa_folder("orders"))
         content = base64.b64decode(dms_file.content)
         self.assertTrue(content)
-        entry = order.oa_log_ids.filtered(lambda e: e.action == "filed")
+        entry = order.oa_log_ids.filtered(lambda e: e.action == "filed" and e.dms_file_id == dms_file)
         self.assertEqual(entry.sha256, hashlib.sha256(content).hexdigest())
         self.assertEqual(entry.dms_file_id, dms_file)
         # locked snapshot: even its owner cannot change or delete it, nor its attachment
@@ -69,13 +69,13 @@ class TestOaDocuments(OaCommon):
 
     def test_folder_access_follows_the_crm_record(self):
         order = self._approved_order()
-        dms_file = order.oa_log_ids.filtered(lambda e: e.action == "filed").dms_file_id
+        dms_file = order._crm_plus_oa_order_folder("orders", create=False).file_ids
         order_folder = dms_file.directory_id
         customer_folder = self.customer._crm_plus_oa_folder()
         # the salesperson of the order sees its folder and PDF
         self.assertTrue(order_folder.with_user(self.salesman).read(["name"]))
         self.assertTrue(dms_file.with_user(self.salesman).read(["name"]))
-        self.assertEqual(order.with_user(self.salesman).oa_document_count, 1)
+        self.assertEqual(order.with_user(self.salesman).oa_document_count, 2)
         # another salesman sees the customer (partners are shared) but not this order nor its PDF
         self.assertTrue(customer_folder.with_user(self.other_salesman).read(["name"]))
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
@@ -94,12 +94,12 @@ class TestOaDocuments(OaCommon):
         order = self._approved_order()
         action = order.with_user(self.salesman).action_oa_view_documents()
         self.assertEqual(
-            self.env["dms.file"].with_user(self.salesman).search(action["domain"]).mapped("directory_id.res_id"),
-            [order.id],
+            set(self.env["dms.file"].with_user(self.salesman).search(action["domain"]).mapped("directory_id.res_id")),
+            {order.id},
         )
         action = self.customer.with_user(self.salesman).action_oa_view_documents()
-        self.assertEqual(len(self.env["dms.file"].with_user(self.salesman).search(action["domain"])), 1)
-        self.assertEqual(self.customer.with_user(self.sales_manager).oa_document_count, 1)
+        self.assertEqual(len(self.env["dms.file"].with_user(self.salesman).search(action["domain"])), 2)
+        self.assertEqual(self.customer.with_user(self.sales_manager).oa_document_count, 2)
         self.assertEqual(self.customer.with_user(self.sales_manager).oa_approval_count, 1)
         action = order.action_oa_view_approvals()
         self.assertEqual(self.env[action["res_model"]].search(action["domain"]), order.oa_log_ids)

@@ -60,8 +60,9 @@ class TestOaRoutes(OaCommon):
         self.assertTrue(order.picking_ids)
         self.assertFalse(order.activity_ids.filtered(lambda a: a.activity_type_id.name == "Approval"))
         # the approved order is filed in the customer's Orders folder, locked, with its hash in the trail
-        filed = order.oa_log_ids.filtered(lambda entry: entry.action == "filed")
-        self.assertEqual(len(filed), 1)
+        filed = order.oa_log_ids.filtered(lambda entry: entry.action == "filed").sorted("id")
+        self.assertEqual(len(filed), 2, "the approved quotation, then the order")
+        filed = filed[1]
         dms_file = filed.dms_file_id
         orders_folder = self.customer._crm_plus_oa_folder("orders")
         self.assertEqual(dms_file.directory_id.parent_id, orders_folder)
@@ -73,10 +74,10 @@ class TestOaRoutes(OaCommon):
         self.assertEqual(filed.sha256, hashlib.sha256(base64.b64decode(dms_file.content)).hexdigest())
         self.assertEqual(dms_file.oa_sha256, filed.sha256)
         self.assertEqual(dms_file.locked_by, self.env.ref("base.user_root"))
-        self.assertEqual(order.oa_document_count, 1)
-        # the trail: request, one approval per review, filing
+        self.assertEqual(order.oa_document_count, 2)
+        # the trail: request, one approval per review, filings
         actions = order.oa_log_ids.sorted("id").mapped("action")
-        self.assertEqual(actions, ["requested", "approved", "approved", "approved", "filed"])
+        self.assertEqual(actions, ["requested", "approved", "approved", "approved", "filed", "filed"])
         self.assertIn("Fine by me", order.oa_log_ids.filtered(lambda e: e.user_id == self.dept_manager).comment)
         self.assertEqual(order.approval_entry_ids.sorted("id").mapped("decision"), ["requested", "approved"])
 
@@ -240,7 +241,8 @@ class TestOaRoutes(OaCommon):
         order.with_user(self.finance).action_approve()
         with self.assertRaises(UserError):
             order.with_user(self.finance2).action_approve()
-        contracts = self.customer._crm_plus_oa_folder("contracts")
+        # a contract uploaded through the documents app into the order's Contracts folder counts too
+        contracts = order._crm_plus_oa_order_folder("contracts")
         self.env["dms.file"].create({"name": "contract.txt", "directory_id": contracts.id, "content": "Y29udHJhY3Q="})
         order.with_user(self.finance2).action_approve()
         self.assertEqual(order.state, "sale")

@@ -190,3 +190,27 @@ class TestOaSecurity(OaCommon):
             order.oa_log_ids.with_user(self.other_salesman).read(["action"])
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             order.oa_log_ids.with_user(self.salesman).write({"comment": "edited"})
+
+    def test_superuser_reads_stay_inside_the_bridge(self):
+        order = self._request()
+        as_finance = order.with_user(self.finance)
+        salesperson, route = as_finance._crm_plus_oa_read("user_id", "oa_route_id")
+        self.assertEqual((salesperson, route), (self.salesman, self.route))
+        # relational values come back in the caller's environment, never as superuser
+        for records in (
+            salesperson,
+            route,
+            as_finance._crm_plus_oa_excluded_users(),
+            as_finance._crm_plus_approvers(),
+            as_finance._crm_plus_oa_actionable_reviews(self.finance),
+        ):
+            with self.subTest(model=records._name):
+                self.assertFalse(records.env.su)
+                self.assertEqual(records.env.uid, self.finance.id)
+        self.assertEqual(as_finance._crm_plus_oa_excluded_users(), self.salesman)
+        self.assertEqual(as_finance._crm_plus_approvers(), self.dept_manager)
+        # a user who may not read the order still gets the answer "not yours to decide", not the order
+        outsider = order.with_user(self.other_salesman)
+        self.assertFalse(outsider._crm_plus_oa_actionable_reviews(self.other_salesman))
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            outsider.read(["name"])

@@ -16,4 +16,4 @@ class CommentWizard(models.TransientModel):
         record = self.env[self.res_model].browse(self.res_id)
         if self.validate_reject == "validate":
             return record._crm_plus_oa_approve(self.comment, self.review_ids)
-        return record._crm_plus_reject(self.comment)
+        return record._crm_plus_oa_reject(self.comment)

@@ -1,0 +1,21 @@
+# Copyright 2026 crm_plus contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+
+from odoo import fields
+from odoo import models
+
+
+class SaleOrderContractAttach(models.TransientModel):
+    _name = "sale.order.contract.attach"
+    _description = "Attach a Contract to an Order"
+
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
+    file = fields.Binary(string="Contract", required=True, attachment=False)
+    file_name = fields.Char(required=True)
+
+    def action_attach(self):
+        """File the contract in the customer's Contracts folder, in the order's own folder."""
+        self.ensure_one()
+        self.order_id._crm_plus_oa_attach_contract(self.file_name, base64.b64decode(self.file))
+        return {"type": "ir.actions.act_window_close"}
