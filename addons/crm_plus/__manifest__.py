@@ -65,6 +65,7 @@
         "report/crm_plus_report_aging_views.xml",
         "report/crm_plus_report_execution_views.xml",
         "report/crm_plus_report_dunning_views.xml",
+        "report/crm_plus_report_attribute_views.xml",
         "wizard/crm_plus_xlsx_export_views.xml",
         "report/crm_plus_dashboard_views.xml",
         "views/res_partner_dunning_views.xml",

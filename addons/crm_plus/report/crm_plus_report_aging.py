@@ -21,6 +21,7 @@ class CrmPlusReportAging(models.Model):
     """
 
     _name = "crm_plus.report.aging"
+    _inherit = ["crm_plus.report.attribute.mixin"]
     _description = "Receivables Aging"
     _auto = False
     # source fields flushed before the view is read

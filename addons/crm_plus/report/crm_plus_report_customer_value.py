@@ -15,6 +15,7 @@ class CrmPlusReportCustomerValue(models.Model):
     """
 
     _name = "crm_plus.report.customer.value"
+    _inherit = ["crm_plus.report.attribute.mixin"]
     _description = "Customer Value Analysis"
     _auto = False
     # source fields flushed before the view is read
