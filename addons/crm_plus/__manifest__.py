@@ -67,6 +67,7 @@
         "report/crm_plus_report_dunning_views.xml",
         "report/crm_plus_report_attribute_views.xml",
         "wizard/crm_plus_xlsx_export_views.xml",
+        "wizard/crm_plus_report_customer_value_period_views.xml",
         "report/crm_plus_dashboard_views.xml",
         "views/res_partner_dunning_views.xml",
         "wizard/crm_plus_plan_step_done_views.xml",

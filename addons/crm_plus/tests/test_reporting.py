@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command
 from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.tests import Form
 from odoo.tests import tagged
 
 from .reporting_common import CrmPlusReportingCommon
@@ -61,6 +63,90 @@ class TestReporting(CrmPlusReportingCommon):
         self.assertEqual(seen, partners)
         with self.assertRaises(AccessError):
             Report.with_user(self.portal).search([])
+
+    def _value_classes(self, partners, date_from=None, date_to=None, user=None):
+        """{customer: (ABC class, revenue)} over the period (read_group: rows are not cached per period)."""
+        context = {}
+        if date_from:
+            context["crm_plus_abc_date_from"] = str(date_from)
+        if date_to:
+            context["crm_plus_abc_date_to"] = str(date_to)
+        Report = self.env["crm_plus.report.customer.value"].with_user(user or self.sales_manager).with_context(context)
+        return {
+            partner: (abc, revenue)
+            for partner, abc, revenue in Report._read_group(
+                [("partner_id", "in", partners.ids)], ["partner_id", "abc_class"], ["revenue:sum"]
+            )
+        }
+
+    def test_customer_value_period_changes_classes(self):
+        Partner = self.env["res.partner"]
+        x = Partner.create({"name": "Period X"})
+        y = Partner.create({"name": "Period Y"})
+        now = fields.Datetime.now()
+        # a year and a half ago X made 90 % of the revenue; in the last month Y did
+        for partner, qty, days_ago in ((x, 900, 500), (y, 100, 500), (x, 100, 20), (y, 900, 20)):
+            order = self._confirmed(partner, self.salesman, qty)
+            order.date_order = now - timedelta(days=days_ago)
+        old_from, old_to = self.today - timedelta(days=530), self.today - timedelta(days=470)
+        old = self._value_classes(x | y, old_from, old_to)
+        self.assertEqual(old, {x: ("a", 900_000_000.0), y: ("b", 100_000_000.0)})
+        recent = self._value_classes(x | y, self.today - timedelta(days=30), self.today)
+        self.assertEqual(recent, {x: ("b", 100_000_000.0), y: ("a", 900_000_000.0)})
+        # by default the last 365 days: the orders of 500 days ago are out
+        self.assertEqual(self._value_classes(x | y), recent)
+        # both ends included; a salesperson gets the same period on his own figures
+        self.assertEqual(self._value_classes(x | y, old_from, old_to, user=self.salesman), old)
+        self.assertFalse(self._value_classes(x | y, old_from, old_from))
+        # the rows carry the customer's revenue of the period
+        Report = self.env["crm_plus.report.customer.value"].with_context(
+            crm_plus_abc_date_from=str(old_from), crm_plus_abc_date_to=str(old_to)
+        )
+        [(revenue,)] = Report._read_group([("partner_id", "=", x.id)], [], ["revenue_period:max"])
+        self.assertEqual(revenue, 900_000_000.0)
+
+    def test_customer_value_period_wizard(self):
+        Wizard = self.env["crm_plus.report.customer.value.period"].with_user(self.salesman)
+        form = Form(Wizard)
+        self.assertEqual((form.date_from, form.date_to), (self.today - timedelta(days=365), self.today))
+        form.date_from = self.today - timedelta(days=10)
+        form.date_to = self.today - timedelta(days=11)
+        wizard = form.save()
+        with self.assertRaisesRegex(UserError, "starts .* after it ends"):
+            wizard.action_open()
+        wizard.date_to = self.today
+        action = wizard.action_open()
+        self.assertEqual(action["res_model"], "crm_plus.report.customer.value")
+        self.assertEqual(
+            action["context"],
+            {"crm_plus_abc_date_from": str(self.today - timedelta(days=10)), "crm_plus_abc_date_to": str(self.today)},
+        )
+        self.assertIn(str(self.today.year), action["name"])
+        # the report opened with that context works for the salesperson
+        self.env["crm_plus.report.customer.value"].with_user(self.salesman).with_context(action["context"]).search([])
+        # a wizard is its creator's
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.other_salesman).read(["date_from"])
+        with self.assertRaises(AccessError):
+            self.env["crm_plus.report.customer.value.period"].with_user(self.portal).create({})
+
+    def test_customer_value_period_rejects_bad_input(self):
+        Report = self.env["crm_plus.report.customer.value"].with_user(self.salesman)
+        for date_from, date_to in (
+            ("2025-02-01", "2025-01-01"),
+            ("2025-02-30", "2025-03-01"),
+            ("2025-01-01'; DROP TABLE sale_order; --", "2025-03-01"),
+            (42, "2025-03-01"),
+            ("2025-01-01", ["2025-03-01"]),
+        ):
+            with self.subTest(date_from=date_from, date_to=date_to):
+                context = {"crm_plus_abc_date_from": date_from, "crm_plus_abc_date_to": date_to}
+                with self.assertRaises(UserError):
+                    Report.with_context(context).search([])
+                with self.assertRaises(UserError):
+                    Report.with_context(context)._read_group([], ["abc_class"], ["revenue:sum"])
+        # a time zone is a parameter too
+        Report.with_context(tz="Europe/Brussels'; --").search([])
 
     # ------------------------------------------------------------------ funnel
     def test_funnel_conversion(self):
