@@ -315,6 +315,75 @@ class TestReporting(CrmPlusReportingCommon):
         self.assertEqual(by_category, {self.cat_key: 1500.0, self.cat_small: 100.0})
         self.assertEqual(max(Aging.search(domain).mapped("days_overdue")), 120)
 
+    def test_aging_converts_at_todays_rate(self):
+        """Foreign-currency items are worth today's rate, not the order's or the invoice's."""
+        company = self.company
+        cpx = self.env["res.currency"].create({"name": "CPX", "symbol": "¤", "rounding": 0.01})
+        Rate = self.env["res.currency.rate"]
+        Rate.create({"currency_id": cpx.id, "name": self.today - timedelta(days=300), "rate": 2.0})
+        Rate.create(
+            {"currency_id": cpx.id, "name": self.today - timedelta(days=1), "rate": 4.0, "company_id": company.id}
+        )
+        # a shared rate of the same day loses against the company's own, as in res.currency._get_rates
+        Rate.create({"currency_id": cpx.id, "name": self.today - timedelta(days=1), "rate": 8.0, "company_id": False})
+        # a future rate is not today's
+        Rate.create({"currency_id": cpx.id, "name": self.today + timedelta(days=5), "rate": 16.0})
+        pricelist = self.env["product.pricelist"].create({"name": "CPX prices", "currency_id": cpx.id})
+        partner = self.env["res.partner"].create({"name": "CPX Customer", "is_company": True})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": self.salesman.id,
+                "pricelist_id": pricelist.id,
+                "date_order": fields.Datetime.now() - timedelta(days=200),
+                "order_line": [
+                    Command.create({"product_id": self.service.id, "product_uom_qty": 4, "price_unit": 100.0})
+                ],
+            }
+        )
+        self.assertEqual((order.currency_id, order.currency_rate), (cpx, 2.0))
+        self._plan(order, [(40, 400)])
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "currency_id": cpx.id,
+                "invoice_date": self.today - timedelta(days=200),
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.service.id, "quantity": 1, "price_unit": 800.0})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertAlmostEqual(invoice.amount_residual_signed, 400.0, msg="booked at the invoice's rate")
+        Aging = self.env["crm_plus.report.aging"].with_user(self.finance)
+        rows = {r.source: r for r in Aging.search([("partner_id", "=", partner.id)])}
+        self.assertEqual(set(rows), {"step", "invoice"})
+        today_value = cpx._convert(1.0, company.currency_id, company, self.today, round=False)
+        self.assertAlmostEqual(today_value, 0.25)
+        self.assertAlmostEqual(rows["step"].amount_residual, 100.0)
+        self.assertAlmostEqual(rows["step"].amount_31_60, 100.0)
+        self.assertAlmostEqual(rows["invoice"].amount_residual, 200.0)
+        self.assertEqual((rows["invoice"].currency_id, rows["invoice"].amount_currency), (cpx, 800.0))
+        self.assertEqual((rows["step"].currency_id, rows["step"].amount_currency), (cpx, 400.0))
+        # a credit note counts against the customer, at today's rate too
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": partner.id,
+                "currency_id": cpx.id,
+                "invoice_date": self.today,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.service.id, "quantity": 1, "price_unit": 80.0})
+                ],
+            }
+        )
+        refund.action_post()
+        self.assertAlmostEqual(Aging.search([("move_id", "=", refund.id)]).amount_residual, -20.0)
+        # company-currency items are unchanged
+        [(total,)] = Aging._read_group([("partner_id", "=", self.aging_customer.id)], [], ["amount_residual:sum"])
+        self.assertEqual(total, 1500.0)
+
     def test_aging_invoices_without_double_counting(self):
         # an order with a plan: its payment steps are aged, not its invoice
         planned = self._order()
