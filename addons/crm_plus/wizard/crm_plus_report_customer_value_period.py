@@ -30,7 +30,7 @@ class CrmPlusReportCustomerValuePeriod(models.TransientModel):
         context = {PERIOD_FROM: fields.Date.to_string(self.date_from), PERIOD_TO: fields.Date.to_string(self.date_to)}
         self.env["crm_plus.report.customer.value"].with_context(context)._abc_period()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_plus.crm_plus_report_customer_value_action")
-        action["name"] = self.env._(
+        action["name"] = action["display_name"] = self.env._(
             "Customer Value (ABC) %(date_from)s - %(date_to)s",
             date_from=format_date(self.env, self.date_from),
             date_to=format_date(self.env, self.date_to),
