@@ -32,7 +32,19 @@ SHOTS = [
     ("plan_steps", "crm_plus.crm_plus_plan_step_action", None, None),
     ("dashboard", "crm_plus.crm_plus_dashboard_action", None, None),
     ("receivables_aging", "crm_plus.crm_plus_report_aging_action", None, None),
-    ("oa_approvals", "crm_plus_oa_bridge.tier_review_action_all", None, None),
+    ("oa_approvals", "crm_plus_oa_bridge.tier_review_action_to_approve", None, None),
+    (
+        "oa_order_route",
+        "crm_plus.sale_order_action_to_approve",
+        "crm_plus_oa_bridge.crm_plus_oa_order_gemini_demo",
+        "oa_approval",
+    ),
+    (
+        "oa_route",
+        "crm_plus_oa_bridge.crm_plus_oa_route_action",
+        "crm_plus_oa_bridge.crm_plus_oa_route_large_orders_demo",
+        None,
+    ),
 ]
 
 

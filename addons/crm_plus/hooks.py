@@ -1,12 +1,19 @@
+from .models.crm_plus_attribute_report import REPORT_MODELS
+
+
 def uninstall_hook(env):
     """Remove what the attribute definitions generated outside crm_plus's own records.
 
     The ``x_attr_*`` fields are manual fields (no external id), so module removal would leave them, their
-    columns and relation tables behind. Generated views go first: a field cannot be dropped while shown."""
-    for xmlid in ("form", "list", "search"):
-        view = env.ref(f"crm_plus.res_partner_view_{xmlid}_attributes", raise_if_not_found=False)
+    columns and relation tables behind. Generated views go first: a field cannot be dropped while shown; the
+    reports' fields (related to the customer's) before the customer's."""
+    xmlids = [f"crm_plus.res_partner_view_{kind}_attributes" for kind in ("form", "list", "search")]
+    xmlids += [xmlid for views in REPORT_MODELS.values() for xmlid in views.values()]
+    for xmlid in xmlids:
+        view = env.ref(xmlid, raise_if_not_found=False)
         if view:
             view.unlink()
+    Fields = env["ir.model.fields"].sudo()
+    Fields.search([("model", "in", list(REPORT_MODELS)), ("name", "=like", "x\\_attr\\_%")]).unlink()
     # filter by model: res.users mirrors every partner field through delegation, the ORM drops the mirrors
-    fields_ = env["ir.model.fields"].sudo().search([("model", "=", "res.partner"), ("name", "=like", "x\\_attr\\_%")])
-    fields_.unlink()
+    Fields.search([("model", "=", "res.partner"), ("name", "=like", "x\\_attr\\_%")]).unlink()

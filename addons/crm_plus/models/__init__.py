@@ -7,6 +7,7 @@ from . import crm_plus_approval_rule
 from . import crm_plus_approval_rule_dunning
 from . import crm_plus_attribute
 from . import crm_plus_attribute_option
+from . import crm_plus_attribute_report
 from . import crm_plus_customer_category
 from . import crm_plus_dunning_communication
 from . import crm_plus_dunning_communication_line
@@ -20,6 +21,7 @@ from . import crm_plus_plan_dunning
 from . import crm_plus_plan_step
 from . import crm_plus_plan_template
 from . import crm_plus_plan_template_line
+from . import crm_plus_report_attribute_mixin
 from . import hr_employee
 from . import hr_job
 from . import ir_fields_converter

@@ -3,6 +3,9 @@ from odoo.tools import SQL
 
 from .crm_plus_attribute import FIELD_PREFIX
 from .crm_plus_attribute import PARTNER_MODEL
+from .crm_plus_attribute_report import REPORT_MODELS
+
+ATTRIBUTE_MODELS = frozenset({PARTNER_MODEL, *REPORT_MODELS})
 
 
 class IrModelFields(models.Model):
@@ -13,9 +16,10 @@ class IrModelFields(models.Model):
 
         Core keeps ``ir.model.fields.groups`` but does not apply it to manual fields; for ``x_attr_*``
         partner fields we turn it into the field's ``groups``, so the ORM enforces read/write access
-        and views drop the field for other users."""
+        and views drop the field for other users. The reports' ``x_attr_*`` fields (related to the partner's) get
+        the same groups."""
         attrs = super()._instanciate_attrs(field_data)
-        if attrs and field_data["model"] == PARTNER_MODEL and field_data["name"].startswith(FIELD_PREFIX):
+        if attrs and field_data["model"] in ATTRIBUTE_MODELS and field_data["name"].startswith(FIELD_PREFIX):
             self.env.cr.execute(
                 SQL(
                     """SELECT DISTINCT d.module || '.' || d.name

@@ -57,7 +57,7 @@ class CrmPlusDashboard(models.TransientModel):
         )
         lead_time, rejection = one(
             "crm_plus.report.approval",
-            Domain("date_decided", ">=", year_ago),
+            Domain("date_decided", ">=", year_ago) & Domain("level", "=", "order"),
             ["lead_time_hours:avg", "rejection_rate:avg"],
         )
         open_amount, not_due, over_90 = one(

@@ -6,6 +6,7 @@ from . import test_dunning
 from . import test_plan_generation
 from . import test_plan_tracking
 from . import test_reporting
+from . import test_reporting_attributes
 from . import test_rounds
 from . import test_security
 from . import test_ui

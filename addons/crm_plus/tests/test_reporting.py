@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command
 from odoo import fields
 from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.tests import Form
 from odoo.tests import tagged
 
 from .reporting_common import CrmPlusReportingCommon
@@ -61,6 +63,90 @@ class TestReporting(CrmPlusReportingCommon):
         self.assertEqual(seen, partners)
         with self.assertRaises(AccessError):
             Report.with_user(self.portal).search([])
+
+    def _value_classes(self, partners, date_from=None, date_to=None, user=None):
+        """{customer: (ABC class, revenue)} over the period (read_group: rows are not cached per period)."""
+        context = {}
+        if date_from:
+            context["crm_plus_abc_date_from"] = str(date_from)
+        if date_to:
+            context["crm_plus_abc_date_to"] = str(date_to)
+        Report = self.env["crm_plus.report.customer.value"].with_user(user or self.sales_manager).with_context(context)
+        return {
+            partner: (abc, revenue)
+            for partner, abc, revenue in Report._read_group(
+                [("partner_id", "in", partners.ids)], ["partner_id", "abc_class"], ["revenue:sum"]
+            )
+        }
+
+    def test_customer_value_period_changes_classes(self):
+        Partner = self.env["res.partner"]
+        x = Partner.create({"name": "Period X"})
+        y = Partner.create({"name": "Period Y"})
+        now = fields.Datetime.now()
+        # a year and a half ago X made 90 % of the revenue; in the last month Y did
+        for partner, qty, days_ago in ((x, 900, 500), (y, 100, 500), (x, 100, 20), (y, 900, 20)):
+            order = self._confirmed(partner, self.salesman, qty)
+            order.date_order = now - timedelta(days=days_ago)
+        old_from, old_to = self.today - timedelta(days=530), self.today - timedelta(days=470)
+        old = self._value_classes(x | y, old_from, old_to)
+        self.assertEqual(old, {x: ("a", 900_000_000.0), y: ("b", 100_000_000.0)})
+        recent = self._value_classes(x | y, self.today - timedelta(days=30), self.today)
+        self.assertEqual(recent, {x: ("b", 100_000_000.0), y: ("a", 900_000_000.0)})
+        # by default the last 365 days: the orders of 500 days ago are out
+        self.assertEqual(self._value_classes(x | y), recent)
+        # both ends included; a salesperson gets the same period on his own figures
+        self.assertEqual(self._value_classes(x | y, old_from, old_to, user=self.salesman), old)
+        self.assertFalse(self._value_classes(x | y, old_from, old_from))
+        # the rows carry the customer's revenue of the period
+        Report = self.env["crm_plus.report.customer.value"].with_context(
+            crm_plus_abc_date_from=str(old_from), crm_plus_abc_date_to=str(old_to)
+        )
+        [(revenue,)] = Report._read_group([("partner_id", "=", x.id)], [], ["revenue_period:max"])
+        self.assertEqual(revenue, 900_000_000.0)
+
+    def test_customer_value_period_wizard(self):
+        Wizard = self.env["crm_plus.report.customer.value.period"].with_user(self.salesman)
+        form = Form(Wizard)
+        self.assertEqual((form.date_from, form.date_to), (self.today - timedelta(days=365), self.today))
+        form.date_from = self.today - timedelta(days=10)
+        form.date_to = self.today - timedelta(days=11)
+        wizard = form.save()
+        with self.assertRaisesRegex(UserError, "starts .* after it ends"):
+            wizard.action_open()
+        wizard.date_to = self.today
+        action = wizard.action_open()
+        self.assertEqual(action["res_model"], "crm_plus.report.customer.value")
+        self.assertEqual(
+            action["context"],
+            {"crm_plus_abc_date_from": str(self.today - timedelta(days=10)), "crm_plus_abc_date_to": str(self.today)},
+        )
+        self.assertIn(str(self.today.year), action["name"])
+        # the report opened with that context works for the salesperson
+        self.env["crm_plus.report.customer.value"].with_user(self.salesman).with_context(action["context"]).search([])
+        # a wizard is its creator's
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.other_salesman).read(["date_from"])
+        with self.assertRaises(AccessError):
+            self.env["crm_plus.report.customer.value.period"].with_user(self.portal).create({})
+
+    def test_customer_value_period_rejects_bad_input(self):
+        Report = self.env["crm_plus.report.customer.value"].with_user(self.salesman)
+        for date_from, date_to in (
+            ("2025-02-01", "2025-01-01"),
+            ("2025-02-30", "2025-03-01"),
+            ("2025-01-01'; DROP TABLE sale_order; --", "2025-03-01"),
+            (42, "2025-03-01"),
+            ("2025-01-01", ["2025-03-01"]),
+        ):
+            with self.subTest(date_from=date_from, date_to=date_to):
+                context = {"crm_plus_abc_date_from": date_from, "crm_plus_abc_date_to": date_to}
+                with self.assertRaises(UserError):
+                    Report.with_context(context).search([])
+                with self.assertRaises(UserError):
+                    Report.with_context(context)._read_group([], ["abc_class"], ["revenue:sum"])
+        # a time zone is a parameter too
+        Report.with_context(tz="Europe/Brussels'; --").search([])
 
     # ------------------------------------------------------------------ funnel
     def test_funnel_conversion(self):
@@ -190,6 +276,9 @@ class TestReporting(CrmPlusReportingCommon):
         rejected = self.env["crm_plus.report.approval"].search([*domain, ("decision", "=", "rejected")])
         self.assertEqual(rejected.reason, "Discount too high")
         self.assertAlmostEqual(rejected.lead_time_hours, 3.0)
+        self.assertEqual((rejected.level, rejected.approver_id), ("order", self.approver))
+        by_level = self._group("crm_plus.report.approval", self.sales_manager, domain, ["level"], ["__count"])
+        self.assertEqual(by_level, [("order", 2)])
         seen = self.env["crm_plus.report.approval"].with_user(self.salesman).search(domain)
         self.assertEqual(seen.order_id, self.aging_order)
         self.assertEqual(len(self.env["crm_plus.report.approval"].with_user(self.approver).search(domain)), 2)
@@ -225,6 +314,75 @@ class TestReporting(CrmPlusReportingCommon):
         )
         self.assertEqual(by_category, {self.cat_key: 1500.0, self.cat_small: 100.0})
         self.assertEqual(max(Aging.search(domain).mapped("days_overdue")), 120)
+
+    def test_aging_converts_at_todays_rate(self):
+        """Foreign-currency items are worth today's rate, not the order's or the invoice's."""
+        company = self.company
+        cpx = self.env["res.currency"].create({"name": "CPX", "symbol": "¤", "rounding": 0.01})
+        Rate = self.env["res.currency.rate"]
+        Rate.create({"currency_id": cpx.id, "name": self.today - timedelta(days=300), "rate": 2.0})
+        Rate.create(
+            {"currency_id": cpx.id, "name": self.today - timedelta(days=1), "rate": 4.0, "company_id": company.id}
+        )
+        # a shared rate of the same day loses against the company's own, as in res.currency._get_rates
+        Rate.create({"currency_id": cpx.id, "name": self.today - timedelta(days=1), "rate": 8.0, "company_id": False})
+        # a future rate is not today's
+        Rate.create({"currency_id": cpx.id, "name": self.today + timedelta(days=5), "rate": 16.0})
+        pricelist = self.env["product.pricelist"].create({"name": "CPX prices", "currency_id": cpx.id})
+        partner = self.env["res.partner"].create({"name": "CPX Customer", "is_company": True})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "user_id": self.salesman.id,
+                "pricelist_id": pricelist.id,
+                "date_order": fields.Datetime.now() - timedelta(days=200),
+                "order_line": [
+                    Command.create({"product_id": self.service.id, "product_uom_qty": 4, "price_unit": 100.0})
+                ],
+            }
+        )
+        self.assertEqual((order.currency_id, order.currency_rate), (cpx, 2.0))
+        self._plan(order, [(40, 400)])
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "currency_id": cpx.id,
+                "invoice_date": self.today - timedelta(days=200),
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.service.id, "quantity": 1, "price_unit": 800.0})
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertAlmostEqual(invoice.amount_residual_signed, 400.0, msg="booked at the invoice's rate")
+        Aging = self.env["crm_plus.report.aging"].with_user(self.finance)
+        rows = {r.source: r for r in Aging.search([("partner_id", "=", partner.id)])}
+        self.assertEqual(set(rows), {"step", "invoice"})
+        today_value = cpx._convert(1.0, company.currency_id, company, self.today, round=False)
+        self.assertAlmostEqual(today_value, 0.25)
+        self.assertAlmostEqual(rows["step"].amount_residual, 100.0)
+        self.assertAlmostEqual(rows["step"].amount_31_60, 100.0)
+        self.assertAlmostEqual(rows["invoice"].amount_residual, 200.0)
+        self.assertEqual((rows["invoice"].currency_id, rows["invoice"].amount_currency), (cpx, 800.0))
+        self.assertEqual((rows["step"].currency_id, rows["step"].amount_currency), (cpx, 400.0))
+        # a credit note counts against the customer, at today's rate too
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": partner.id,
+                "currency_id": cpx.id,
+                "invoice_date": self.today,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.service.id, "quantity": 1, "price_unit": 80.0})
+                ],
+            }
+        )
+        refund.action_post()
+        self.assertAlmostEqual(Aging.search([("move_id", "=", refund.id)]).amount_residual, -20.0)
+        # company-currency items are unchanged
+        [(total,)] = Aging._read_group([("partner_id", "=", self.aging_customer.id)], [], ["amount_residual:sum"])
+        self.assertEqual(total, 1500.0)
 
     def test_aging_invoices_without_double_counting(self):
         # an order with a plan: its payment steps are aged, not its invoice

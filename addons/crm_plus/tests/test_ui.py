@@ -216,3 +216,30 @@ class TestUi(HttpCase):
         self.assertTrue(attachment.name.endswith(".xlsx"))
         book = openpyxl.load_workbook(io.BytesIO(attachment.raw), read_only=True)
         self.assertTrue(book.sheetnames)
+
+    # 6. manager: customer value over a period, quotation rounds by a customer attribute
+    def test_06_report_tour(self):
+        self._registry_dirty = True  # the attribute adds fields to res.partner and the reports
+        tier = self.env["crm_plus.attribute"].create(
+            {
+                "name": "Tour Tier",
+                "code": "tour_tier",
+                "value_type": "selection",
+                "option_ids": [
+                    Command.create({"name": "Gold", "code": "gold"}),
+                    Command.create({"name": "Silver", "code": "silver"}),
+                ],
+            }
+        )
+        self.customer.x_attr_tour_tier = "gold"
+        silver = self.env["res.partner"].create({"name": "Tour Silver Ltd", "is_company": True})
+        silver.x_attr_tour_tier = "silver"
+        self._order(self.customer, price=500.0, user=self.manager)
+        self._order(silver, price=500.0, user=self.manager)
+        old_customer = self.env["res.partner"].create({"name": "Tour Old Customer", "is_company": True})
+        old = self._order(old_customer, price=500.0, user=self.manager)
+        old.action_confirm()
+        old.date_order = fields.Datetime.now() - timedelta(days=500)
+        self.start_tour("/odoo/crm", "crm_plus_report_tour", login=self.manager.login)
+        self.assertIn("x_attr_tour_tier", self.env["crm_plus.report.rounds"]._fields)
+        self.assertTrue(tier.active)
