@@ -142,11 +142,13 @@ class CrmPlusReportAging(models.Model):
                           JOIN crm_plus_plan pl ON pl.order_id = sol.order_id AND pl.cancelled IS NOT TRUE
                          WHERE aml.move_id = m.id)
             ), pairs AS (
-                SELECT DISTINCT i.currency_id, i.company_id, co.currency_id AS company_currency_id,
+                -- every (currency, company): a few hundred rows, so that open_items is read once, inlined
+                -- (filters and record rules reach its scans) instead of materialized to find its pairs
+                SELECT cur.id AS currency_id, co.id AS company_id, co.currency_id AS company_currency_id,
                        split_part(co.parent_path, '/', 1)::integer AS root_id
-                  FROM open_items i
-                  JOIN res_company co ON co.id = i.company_id
-            ), rates AS (
+                  FROM res_company co
+                 CROSS JOIN res_currency cur
+            ), rates AS MATERIALIZED (  -- computed once, then hashed; never once per item
                 SELECT pr.currency_id, pr.company_id,
                        CASE WHEN pr.currency_id = pr.company_currency_id THEN 1.0
                             ELSE %(company_rate)s / NULLIF(%(document_rate)s, 0) END AS to_company
