@@ -376,8 +376,25 @@ def measured_batch(self, today, partner_ids):
     return result
 
 
+original_dispatch = CrmPlusDunningRun._dispatch_chunk
+dispatch_stats = []
+
+
+def measured_dispatch(self, chunk_size):
+    query_log.clear()
+    t0 = time.perf_counter()
+    with patch.object(Cursor, "execute", counting_execute):
+        result = original_dispatch(self, chunk_size)
+    dispatch_stats.append((time.perf_counter() - t0, sum(query_log.values()), query_log["INSERT"], result))
+    return result
+
+
 rss_before = max_rss_mb()
-with reg.cursor() as cr, patch.object(CrmPlusDunningRun, "_dunning_batch", measured_batch):
+with (
+    reg.cursor() as cr,
+    patch.object(CrmPlusDunningRun, "_dunning_batch", measured_batch),
+    patch.object(CrmPlusDunningRun, "_dispatch_chunk", measured_dispatch),
+):
     env = env_for(cr)
     profiler = None
     if args.profile:
@@ -410,6 +427,24 @@ print(
 )
 if full:
     print(f"a full batch ({full[0][4]} items): {full[0][3]}", flush=True)
+chunks = [d for d in dispatch_stats if d[3]]
+if chunks:
+    print(
+        f"dispatch (mails + activities): {len(chunks)} chunks of up to 2,000 communications; "
+        f"max {max(d[0] for d in chunks):.2f} s; queries per chunk max {max(d[1] for d in chunks)}, "
+        f"mean {sum(d[1] for d in chunks) / len(chunks):.0f} "
+        f"(INSERT mean {sum(d[2] for d in chunks) / len(chunks):.0f})",
+        flush=True,
+    )
+all_queries = sum(queries) + sum(d[1] for d in dispatch_stats)
+all_inserts = sum(inserts) + sum(d[2] for d in dispatch_stats)
+steps_done = sum(b[4] for b in batch_stats)
+print(
+    f"queries per 1,000 steps, batches and dispatch together: {all_queries / len(batch_stats):.1f} per batch "
+    f"({(all_queries - all_inserts) / len(batch_stats):.1f} not INSERT, {all_inserts / len(batch_stats):.1f} INSERT); "
+    f"{all_queries} queries for {len(batch_stats)} batches / {steps_done} items",
+    flush=True,
+)
 print(f"peak RSS: {rss_before:.0f} MB before the run, {max_rss_mb():.0f} MB after", flush=True)
 
 # ------------------------------------------------------------ exactly once after the run

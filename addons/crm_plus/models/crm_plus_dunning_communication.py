@@ -43,6 +43,15 @@ class CrmPlusDunningCommunication(models.Model):
         "mail.mail", string="Queued Mail", readonly=True, index="btree_not_null", ondelete="set null"
     )
     failure_reason = fields.Text(readonly=True)
+    escalation_user_id = fields.Many2one(
+        "res.users", string="Escalated To", readonly=True, help="Manager who gets the escalation activity."
+    )
+    dispatch_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Made by a dunning batch; its email or activity follows in the run's dispatch phase.",
+    )
+    _dispatch_pending_idx = models.Index("(id) WHERE dispatch_pending")
     statement_pending = fields.Boolean(
         readonly=True, copy=False, help="The queued email still waits for its PDF statement (attached when sent)."
     )

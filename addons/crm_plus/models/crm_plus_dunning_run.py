@@ -36,6 +36,7 @@ _logger = logging.getLogger(__name__)
 # is dropped (nothing of it committed) and retried by the next run.
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable, pg_errors.DeadlockDetected)
 GLOBAL_LOCK_KEY = 0x0C4D_0D11  # advisory lock of the run-wide phase
+DISPATCH_CHUNK = 2000  # communications whose mails and activities are made together
 
 
 class CrmPlusDunningRun(models.AbstractModel):
@@ -73,6 +74,8 @@ class CrmPlusDunningRun(models.AbstractModel):
         retry_ids = self._dunning_pass(today, batch_size, partner_ids, commit, stats)
         if retry_ids:
             self._dunning_pass(today, batch_size, retry_ids, commit, stats)
+        # then mails and activities, also for what an interrupted run left pending
+        self._dispatch_pass(commit, stats)
         stats["seconds"] = time.monotonic() - started
         _logger.info("dunning run %s: %s", today, dict(stats))
         return stats
@@ -350,7 +353,10 @@ class CrmPlusDunningRun(models.AbstractModel):
                     "user_id": first["salesman_id"],
                     "date": today,
                     "amount_residual": sum(amounts.values()),
-                    "missing_email": any(row["channel"] == "email" and not row["has_email"] for row in items),
+                    "missing_email": channel == "letter" and not first["has_email"],
+                    "escalation_user_id": first["manager_id"] if channel == "escalation" else False,
+                    # emails, calls and escalations are made by the dispatch phase; a letter waits for printing
+                    "dispatch_pending": channel != "letter" or not first["has_email"],
                 }
             )
         communications = Communication.create(vals_list)
@@ -392,8 +398,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             # another worker sent these keys meanwhile
             empty.unlink()
         communications -= empty
-        self._queue_mails(communications.filtered(lambda c: c.channel == "email"))
-        self._schedule_activities(communications, groups, by_key)
+        # mails and activities follow in the dispatch phase, for many batches at once (see _dispatch_pass)
         return {
             "communications": len(communications),
             "items": len(line_values),
@@ -475,25 +480,21 @@ class CrmPlusDunningRun(models.AbstractModel):
             vals_list.append(vals)
         return vals_list
 
-    def _schedule_activities(self, communications, groups, by_key):
+    def _schedule_activities(self, communications):
         """Phone calls, escalations and the call replacing a missing email, as activities."""
-        # ids from the cached xmlid lookup: no existence check query per batch
+        # ids from the cached xmlid lookup: no existence check query per chunk
         xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
         call = xmlid_to_id("mail.mail_activity_data_call", raise_if_not_found=False)
         todo = xmlid_to_id("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("crm_plus.dunning.communication")
-        ids = set(communications.ids)
+        today = fields.Date.context_today(self)
         vals_list, done = [], []
-        for key, items in groups.items():
-            communication_id = by_key[key]
-            if communication_id not in ids:
-                continue
-            partner_id, level_id, channel = key
-            first = items[0]
+        for communication in communications:
+            channel = communication.channel
             if channel == "escalation":
-                user_id, activity_type, summary = first["manager_id"], todo, self.env._("Dunning escalation")
-            elif channel == "phone" or (channel == "letter" and any(not row["has_email"] for row in items)):
-                user_id, activity_type = first["salesman_id"], call
+                user, activity_type, summary = communication.escalation_user_id, todo, self.env._("Dunning escalation")
+            elif channel == "phone" or (channel == "letter" and communication.missing_email):
+                user, activity_type = communication.user_id, call
                 summary = (
                     self.env._("Call the customer about overdue payments")
                     if channel == "phone"
@@ -504,15 +505,15 @@ class CrmPlusDunningRun(models.AbstractModel):
             vals_list.append(
                 {
                     "res_model_id": model_id,
-                    "res_id": communication_id,
+                    "res_id": communication.id,
                     "activity_type_id": activity_type or False,
                     "summary": summary,
-                    "user_id": user_id or self.env.uid,
-                    "date_deadline": fields.Date.context_today(self),
+                    "user_id": user.id or self.env.uid,
+                    "date_deadline": today,
                 }
             )
             if channel in ("phone", "escalation"):
-                done.append(communication_id)
+                done.append(communication.id)
         if vals_list:
             # sudo: the run creates phone-call/escalation activities for salespeople and managers, not for itself
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
@@ -520,6 +521,49 @@ class CrmPlusDunningRun(models.AbstractModel):
             self.env["crm_plus.dunning.communication"].browse(done).with_context(tracking_disable=True).write(
                 {"state": "sent"}
             )
+
+    # --------------------------------------------------------------- dispatch
+
+    def _dispatch_pass(self, commit, stats, chunk_size=DISPATCH_CHUNK):
+        """Queue the mails and schedule the activities of communications the batches created.
+
+        Driven by ``dispatch_pending`` alone, so it is resumable: a crash after a batch committed leaves
+        its communications pending, and the next pass (this run's or the next one's) dispatches them.
+        Chunks of many batches' communications share the reads of templates, users and companies.
+        """
+        while True:
+            t0 = time.monotonic()
+            dispatched = self._in_batch(commit, self._dispatch_chunk, chunk_size)
+            stats["dispatch_max_s"] = max(stats["dispatch_max_s"], time.monotonic() - t0)
+            if dispatched is None:  # another worker holds these: it dispatches them
+                break
+            self._commit(commit, 0)
+            if not dispatched:
+                break
+            stats["dispatched"] += dispatched
+
+    def _dispatch_chunk(self, chunk_size):
+        """One chunk: lock pending communications, queue their mails, schedule their activities."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM crm_plus_dunning_communication
+                 WHERE dispatch_pending ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                chunk_size,
+            )
+        )
+        ids = [id_ for (id_,) in self.env.cr.fetchall()]
+        if not ids:
+            return 0
+        communications = self.env["crm_plus.dunning.communication"].browse(ids)
+        self._queue_mails(communications.filtered(lambda c: c.channel == "email"))
+        self._schedule_activities(communications)
+        self.env.cr.execute(
+            SQL("UPDATE crm_plus_dunning_communication SET dispatch_pending = FALSE WHERE id = ANY(%s)", ids)
+        )
+        communications.invalidate_recordset(["dispatch_pending"])
+        return len(ids)
 
     # -------------------------------------------------------------- reminders
 

@@ -204,7 +204,11 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
 
         with patch.object(type(self.env.cr), "execute", counting_execute):
             result = self.Run._dunning_batch(self.today, partners.ids)
+            dispatched = self.Run._dispatch_chunk(2000)
             self.env.flush_all()
+        self.assertTrue(dispatched)
+        pending = self.Communication.search_count([("partner_id", "in", partners.ids), ("dispatch_pending", "=", True)])
+        self.assertEqual(pending, 0, "every email, call and escalation made")
         return len(queries), result["communications"]
 
     def test_batch_queries_stay_flat(self):
@@ -598,7 +602,9 @@ class TestDunningConcurrency(DunningFixtures, TransactionCase):
             comms = cr.fetchall()
             cr.execute(
                 SQL(
-                    """SELECT count(*) FROM mail_mail m JOIN crm_plus_dunning_communication c ON c.mail_id = m.id
+                    """SELECT count(*) FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id
+                         JOIN crm_plus_dunning_communication c
+                           ON msg.model = 'crm_plus.dunning.communication' AND msg.res_id = c.id
                         WHERE c.partner_id IN %s""",
                     tuple(self.partner_ids),
                 )
@@ -622,18 +628,19 @@ class TestDunningConcurrency(DunningFixtures, TransactionCase):
 
     def test_two_workers_at_once(self):
         results = {}
-        original = CrmPlusDunningRun._queue_mails
+        original = CrmPlusDunningRun._dunning_batch
 
-        def slow_queue(run_self, communications):
+        def slow_batch(run_self, today, partner_ids):
+            result = original(run_self, today, partner_ids)
             time.sleep(0.2)  # hold the batch's locks long enough for the other worker to meet them
-            return original(run_self, communications)
+            return result
 
         barrier = threading.Barrier(2)
         threads = [threading.Thread(target=self._worker, args=(results, name, barrier)) for name in ("a", "b")]
         # a conflict between the workers is possible (logged by sql_db, the batch retried): keep the log clean
         with (
             mute_logger("odoo.addons.crm_plus.models.crm_plus_dunning_run", "odoo.sql_db"),
-            patch.object(CrmPlusDunningRun, "_queue_mails", slow_queue),
+            patch.object(CrmPlusDunningRun, "_dunning_batch", slow_batch),
         ):
             for thread in threads:
                 thread.start()
@@ -650,6 +657,34 @@ class TestDunningConcurrency(DunningFixtures, TransactionCase):
         self.assertEqual(results["a"]["items"] + results["b"]["items"], self.CUSTOMERS * self.STEPS)
         self.assertTrue(results["a"]["items"] and results["b"]["items"], "both workers did part of the work")
         self.assertTrue(results["a"]["locked_out"] + results["b"]["locked_out"], "the workers met on locked rows")
+
+    def test_crash_before_dispatch_then_rerun(self):
+        """Communications committed by their batches but not dispatched yet are mailed by the next run, once."""
+        original = CrmPlusDunningRun._dispatch_chunk
+        calls = {"n": 0}
+
+        def crashing_dispatch(run_self, chunk_size):
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise RuntimeError("worker killed")
+            return original(run_self, chunk_size)
+
+        results = {}
+        with patch.object(CrmPlusDunningRun, "_dispatch_chunk", crashing_dispatch):
+            self._worker(results, "crash")
+        self.assertIsInstance(results["crash"], RuntimeError)
+        keys, comms, mails = self._committed_keys()
+        self.assertEqual(len(keys), self.CUSTOMERS * self.STEPS, "every batch committed its keys")
+        self.assertEqual((len(comms), mails), (self.CUSTOMERS, 0), "no mail queued yet")
+        self._worker(results, "rerun")
+        self.assertNotIsInstance(results["rerun"], Exception, results["rerun"])
+        self.assertEqual(results["rerun"]["items"], 0, "no key sent again")
+        self.assertEqual(results["rerun"]["dispatched"], self.CUSTOMERS)
+        keys, comms, mails = self._committed_keys()
+        self.assertEqual(set(keys.values()), {1})
+        self.assertEqual(mails, self.CUSTOMERS, "each communication mailed once")
+        self._worker(results, "again")
+        self.assertEqual(self._committed_keys()[2], self.CUSTOMERS, "a third run mails nothing")
 
     def test_crash_between_commits_then_rerun(self):
         original = CrmPlusDunningRun._dunning_batch

@@ -6,12 +6,12 @@ from odoo import models
 class CrmPlusDunningRun(models.AbstractModel):
     _inherit = "crm_plus.dunning.run"
 
-    def _schedule_activities(self, communications, groups, by_key):
+    def _schedule_activities(self, communications):
         """Escalations a dunning route takes travel it; the others get crm_plus's to-do as before."""
         escalations = communications.filtered(lambda c: c.channel == "escalation")
         routes = self.env["crm_plus_oa.route"]._crm_plus_oa_find_many(escalations, ["dunning"])
         routed = escalations.filtered(lambda c: c.id in routes)
-        res = super()._schedule_activities(communications - routed, groups, by_key)
+        res = super()._schedule_activities(communications - routed)
         for communication in routed:
             communication._crm_plus_oa_request_escalation(routes[communication.id])
         return res
