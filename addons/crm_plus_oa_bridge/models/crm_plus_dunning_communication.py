@@ -91,16 +91,6 @@ class CrmPlusDunningCommunication(models.Model):
         self._crm_plus_oa_close_round("cancelled", self.env._("Escalation cancelled."))
         return super().action_cancel()
 
-    def action_oa_approve(self):
-        for communication in self:
-            communication._crm_plus_oa_approve()
-        return True
-
-    def action_reject(self):
-        """Reject the escalation: asks for the reason (the comment wizard)."""
-        self.ensure_one()
-        return self._add_comment("reject", self._crm_plus_oa_check_actionable())
-
     def validate_tier(self):
         return self.action_oa_approve()
 
@@ -126,17 +116,8 @@ class CrmPlusDunningCommunication(models.Model):
         salesperson, requester = self._crm_plus_oa_read("user_id", "create_uid")
         return salesperson | requester
 
-    def _crm_plus_oa_log_values(self, action, comment=False, **values):
-        route, approval_round = self._crm_plus_oa_read("oa_route_id", "oa_round")
-        return {
-            "communication_id": self.id,
-            "round": approval_round,
-            "user_id": self.env.uid,
-            "action": action,
-            "route_id": route.id,
-            "comment": comment or False,
-            **values,
-        }
+    def _crm_plus_oa_log_document(self):
+        return {"communication_id": self.id}
 
     def _crm_plus_oa_lock(self):
         self.ensure_one()

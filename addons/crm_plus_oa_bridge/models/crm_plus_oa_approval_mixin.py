@@ -263,6 +263,22 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         self.sudo().review_ids.unlink()
         return super().unlink()
 
+    # ------------------------------------------------------- approver actions
+    def action_oa_approve(self):
+        for document in self:
+            document._crm_plus_oa_approve()
+        return True
+
+    def action_oa_approve_comment(self):
+        """Approve with a comment (base_tier_validation's comment wizard, checked on submit)."""
+        self.ensure_one()
+        return self._add_comment("validate", self._crm_plus_oa_check_actionable())
+
+    def action_reject(self):
+        """Reject: asks for the reason (the comment wizard, checked on submit)."""
+        self.ensure_one()
+        return self._add_comment("reject", self._crm_plus_oa_check_actionable())
+
     # ------------------------------------------------------------------ hooks
     def _crm_plus_oa_pending(self):
         """Whether the document waits for a decision (reviews may then be acted on)."""
@@ -272,9 +288,22 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         """Users who never approve this document (its requester...)."""
         raise NotImplementedError
 
+    def _crm_plus_oa_log_document(self):
+        """The trail entry's link(s) to this document, e.g. ``{"order_id": order.id}``."""
+        raise NotImplementedError
+
     def _crm_plus_oa_log_values(self, action, comment=False, **values):
         """Values of a trail entry about this document."""
-        raise NotImplementedError
+        route, approval_round = self._crm_plus_oa_read("oa_route_id", "oa_round")
+        return {
+            **self._crm_plus_oa_log_document(),
+            "round": approval_round,
+            "user_id": self.env.uid,
+            "action": action,
+            "route_id": route.id,
+            "comment": comment or False,
+            **values,
+        }
 
     def _crm_plus_oa_lock(self):
         """Lock the document's row and check it still waits: of two deciders acting at once, one goes first."""

@@ -211,18 +211,8 @@ class CrmPlusOaPlanChange(models.Model):
         # sudo: the order's salesperson, whoever asks
         return requester | order.sudo().user_id.with_env(self.env)
 
-    def _crm_plus_oa_log_values(self, action, comment=False, **values):
-        order, route, approval_round = self._crm_plus_oa_read("order_id", "oa_route_id", "oa_round")
-        return {
-            "order_id": order.id,
-            "plan_change_id": self.id,
-            "round": approval_round,
-            "user_id": self.env.uid,
-            "action": action,
-            "route_id": route.id,
-            "comment": comment or False,
-            **values,
-        }
+    def _crm_plus_oa_log_document(self):
+        return {"order_id": self._crm_plus_oa_read("order_id").id, "plan_change_id": self.id}
 
     def _crm_plus_oa_lock(self):
         self.ensure_one()
@@ -252,20 +242,6 @@ class CrmPlusOaPlanChange(models.Model):
         change.message_post(body=self.env._("Approved and applied."))
 
     # ---------------------------------------------------------------- actions
-    def action_oa_approve(self):
-        for change in self:
-            change._crm_plus_oa_approve()
-        return True
-
-    def action_oa_approve_comment(self):
-        self.ensure_one()
-        return self._add_comment("validate", self._crm_plus_oa_check_actionable())
-
-    def action_reject(self):
-        """Reject: asks for the reason (the comment wizard)."""
-        self.ensure_one()
-        return self._add_comment("reject", self._crm_plus_oa_check_actionable())
-
     def validate_tier(self):
         return self.action_oa_approve()
 

@@ -61,17 +61,8 @@ class SaleOrder(models.Model):
         salesperson, requester = self._crm_plus_oa_read("user_id", "approval_requested_by_id")
         return salesperson | requester
 
-    def _crm_plus_oa_log_values(self, action, comment=False, **values):
-        route, approval_round = self._crm_plus_oa_read("oa_route_id", "oa_round")
-        return {
-            "order_id": self.id,
-            "round": approval_round,
-            "user_id": self.env.uid,
-            "action": action,
-            "route_id": route.id,
-            "comment": comment or False,
-            **values,
-        }
+    def _crm_plus_oa_log_document(self):
+        return {"order_id": self.id}
 
     def _crm_plus_oa_lock(self):
         self._crm_plus_lock_pending()
@@ -280,11 +271,6 @@ class SaleOrder(models.Model):
             # sudo + gate: the requester may have lost write access to the order meanwhile
             order.sudo()._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [Command.clear()]})
         return True
-
-    def action_oa_approve_comment(self):
-        """Approve with a comment (base_tier_validation's comment wizard, checked on submit)."""
-        self.ensure_one()
-        return self._add_comment("validate", self._crm_plus_oa_check_actionable())
 
     def action_oa_view_approvals(self):
         self.ensure_one()
