@@ -646,52 +646,12 @@ class CrmPlusAttribute(models.Model):
         xpath = E.xpath(expr="/search", position="inside")
         filters, groupbys = [], []
         for attribute in self:
-            fname = attribute.field_name
-            groups = ",".join(attribute.visibility_group_ids._ensure_xml_id().values())
-            extra = {"groups": groups} if groups else {}
-            if attribute.value_type in (
-                "char",
-                "text",
-                "integer",
-                "float",
-                "selection",
-                "tags",
-            ):
-                xpath.append(E.field(name=fname, **extra))
-            if attribute.value_type == "boolean":
-                filters.append(
-                    E.filter(
-                        name=f"crm_plus_filter_{fname}",
-                        string=attribute.name,
-                        domain=repr([(fname, "=", True)]),
-                        **extra,
-                    )
-                )
-            elif attribute.value_type in ("date", "datetime"):
-                filters.append(
-                    E.filter(
-                        name=f"crm_plus_filter_{fname}",
-                        string=attribute.name,
-                        date=fname,
-                        **extra,
-                    )
-                )
-            if attribute.value_type in (
-                "selection",
-                "boolean",
-                "date",
-                "datetime",
-                "tags",
-            ):
-                group_by = f"{fname}:month" if attribute.value_type in ("date", "datetime") else fname
-                groupbys.append(
-                    E.filter(
-                        name=f"crm_plus_groupby_{fname}",
-                        string=attribute.name,
-                        context=repr({"group_by": group_by}),
-                        **extra,
-                    )
-                )
+            if attribute.value_type in ("char", "text", "integer", "float", "selection", "tags"):
+                xpath.append(E.field(name=attribute.field_name, **attribute._visibility_attrs()))
+            if attribute.value_type in ("boolean", "date", "datetime"):
+                filters.append(attribute._search_filter_node())
+            if attribute.value_type in ("selection", "boolean", "date", "datetime", "tags"):
+                groupbys.append(attribute._search_groupby_node())
         if filters:
             xpath.append(E.separator())
             xpath.extend(filters)
@@ -699,3 +659,31 @@ class CrmPlusAttribute(models.Model):
             xpath.append(E.separator())
             xpath.extend(groupbys)
         return E.data(xpath)
+
+    def _visibility_attrs(self):
+        """Attributes of a generated view node: hidden from users outside the attribute's groups."""
+        self.ensure_one()
+        groups = ",".join(self.visibility_group_ids._ensure_xml_id().values())
+        return {"groups": groups} if groups else {}
+
+    def _search_filter_node(self):
+        """Search filter of a yes/no attribute (is yes) or a date attribute (date filter)."""
+        self.ensure_one()
+        fname = self.field_name
+        if self.value_type == "boolean":
+            condition = {"domain": repr([(fname, "=", True)])}
+        else:
+            condition = {"date": fname}
+        return E.filter(name=f"crm_plus_filter_{fname}", string=self.name, **condition, **self._visibility_attrs())
+
+    def _search_groupby_node(self):
+        """Search group-by of a choice, yes/no, tags or date attribute (dates by month)."""
+        self.ensure_one()
+        fname = self.field_name
+        group_by = f"{fname}:month" if self.value_type in ("date", "datetime") else fname
+        return E.filter(
+            name=f"crm_plus_groupby_{fname}",
+            string=self.name,
+            context=repr({"group_by": group_by}),
+            **self._visibility_attrs(),
+        )

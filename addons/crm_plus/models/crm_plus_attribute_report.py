@@ -213,37 +213,15 @@ class CrmPlusAttribute(models.Model):
                 # sudo: generated views are rewritten from the definitions (admin-only writes)
                 view.sudo().write({"arch_db": arch, "active": bool(attributes)})
 
-    def _visibility_attrs(self):
-        self.ensure_one()
-        groups = ",".join(self.visibility_group_ids._ensure_xml_id().values())
-        return {"groups": groups} if groups else {}
-
     def _report_search_arch(self):
         xpath = E.xpath(expr="/search", position="inside")
         filters, groupbys = [], []
         for attribute in self:
-            fname = attribute.field_name
-            extra = attribute._visibility_attrs()
             if attribute.value_type in ("selection", "tags"):
-                xpath.append(E.field(name=fname, **extra))
+                xpath.append(E.field(name=attribute.field_name, **attribute._visibility_attrs()))
             elif attribute.value_type == "boolean":
-                filters.append(
-                    E.filter(
-                        name=f"crm_plus_filter_{fname}",
-                        string=attribute.name,
-                        domain=repr([(fname, "=", True)]),
-                        **extra,
-                    )
-                )
-            group_by = f"{fname}:month" if attribute.value_type in ("date", "datetime") else fname
-            groupbys.append(
-                E.filter(
-                    name=f"crm_plus_groupby_{fname}",
-                    string=attribute.name,
-                    context=repr({"group_by": group_by}),
-                    **extra,
-                )
-            )
+                filters.append(attribute._search_filter_node())
+            groupbys.append(attribute._search_groupby_node())
         if filters:
             xpath.append(E.separator())
             xpath.extend(filters)
