@@ -95,3 +95,15 @@ class CrmPlusOaApprovalLog(models.Model):
                 readable = user_env[model].with_context(active_test=False)._search([])
                 domain |= Domain(fname, "in", readable)
         return domain if operator == "in" else ~domain
+
+    @api.model
+    def _action_trail(self, domain):
+        """The Approval Trail window on the entries of ``domain`` (smart buttons of orders and customers)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approval Trail"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": domain,
+            "context": {"create": False},
+        }

@@ -150,11 +150,5 @@ class ResPartner(models.Model):
 
     def action_oa_view_approvals(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Approval Trail"),
-            "res_model": "crm_plus_oa.approval.log",
-            "view_mode": "list,form",
-            "domain": [("order_id.partner_id", "child_of", self.commercial_partner_id.id)],
-            "context": {"create": False},
-        }
+        domain = [("order_id.partner_id", "child_of", self.commercial_partner_id.id)]
+        return self.env["crm_plus_oa.approval.log"]._action_trail(domain)

@@ -274,14 +274,7 @@ class SaleOrder(models.Model):
 
     def action_oa_view_approvals(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Approval Trail"),
-            "res_model": "crm_plus_oa.approval.log",
-            "view_mode": "list,form",
-            "domain": [("order_id", "=", self.id)],
-            "context": {"create": False},
-        }
+        return self.env["crm_plus_oa.approval.log"]._action_trail([("order_id", "=", self.id)])
 
     # ------------------------------------------------- tier.validation entry points
     def request_validation(self):
