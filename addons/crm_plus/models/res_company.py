@@ -22,6 +22,16 @@ class ResCompany(models.Model):
         help="Every order: each order waits for an approver before it takes effect. "
         "When a rule matches: only orders an active approval rule holds back. Never: orders confirm at once.",
     )
+    crm_plus_confirmed_change = fields.Selection(
+        [("refuse", "Refuse the change"), ("request", "Apply it and ask for an approval")],
+        string="Changes of Confirmed Orders",
+        default="refuse",
+        required=True,
+        help="When a change of a confirmed order (customer, terms, prices, discounts, taxes, cost...) makes an "
+        "approval rule hold it. Refuse: the change is refused with the reasons. Ask for an approval: the change is "
+        "kept, the order is held (no invoice, no delivery) until an approver accepts it; a rejected change holds "
+        "the order until it is undone.",
+    )
     crm_plus_default_max_discount = fields.Float(
         string="Default Maximum Discount (%)",
         default=0.0,

@@ -239,6 +239,7 @@ class SaleOrder(models.Model):
     def action_new_round(self):
         """Create round N+1 from a draft/sent quotation; this round becomes superseded."""
         self.ensure_one()
+        self.check_access("write")  # read access (an approver's) is not enough to revise a quotation
         if self.state not in ("draft", "sent") or self.round_state not in ("current", "accepted"):
             raise UserError(self.env._("Only an open quotation can get a new round."))
         # a pending request is withdrawn: the new round replaces what was asked for
@@ -310,6 +311,7 @@ class SaleOrder(models.Model):
     def _crm_plus_accept_round(self, lost_reason=False):
         """Make ``self`` the accepted round; other rounds of the deal close as lost (cancelled)."""
         self.ensure_one()
+        self.check_access("write")
         if self.round_state == "lost" or self.state not in ("draft", "sent"):
             raise UserError(self.env._("Only an open round can be accepted."))
         others = self._crm_plus_round_siblings() - self
@@ -332,6 +334,7 @@ class SaleOrder(models.Model):
         if self._crm_plus_gate_open():
             self._crm_plus_close_other_rounds()
             return super().action_confirm()
+        self.check_access("write")  # an approver's read access does not confirm someone else's order
         for order in self:
             if order.round_state in ("superseded", "lost"):
                 raise UserError(
@@ -377,6 +380,22 @@ class SaleOrder(models.Model):
         if any(o.approval_state == "pending" for o in self):
             raise UserError(self.env._("An order waiting for approval cannot be confirmed."))
         return super(SaleOrder, self._crm_plus_without_gate())._action_confirm()
+
+    def _crm_plus_check_not_held(self):
+        """A confirmed order whose change waits for (or was refused) an approval takes no further effect."""
+        held = self.filtered(lambda o: o.state == "sale" and o.approval_state in ("pending", "rejected"))
+        if held:
+            raise UserError(
+                self.env._(
+                    "Order %(orders)s is held: a change of it waits for an approval (or was rejected and must be "
+                    "undone). Nothing is invoiced or delivered meanwhile.",
+                    orders=", ".join(held.mapped("name")),
+                )
+            )
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._crm_plus_check_not_held()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _send_order_confirmation_mail(self):
         return super(SaleOrder, self._crm_plus_without_gate())._send_order_confirmation_mail()
@@ -471,7 +490,8 @@ class SaleOrder(models.Model):
         return True
 
     def _crm_plus_approval_done(self):
-        """SEAM. Approval granted (caller checked the approver): mark approved and confirm for real."""
+        """SEAM. Approval granted (caller checked the approver): mark approved and confirm for real
+        (a held confirmed order is released)."""
         self.ensure_one()
         self._crm_plus_log_approval("approved", False, self.approval_rule_ids)
         self._crm_plus_close_activities()
@@ -479,15 +499,19 @@ class SaleOrder(models.Model):
         # the caller checked that he is one of the order's approvers.
         order = self.sudo()._crm_plus_gate()
         order.write({"approval_state": "approved"})
-        order.action_confirm()
+        if order.state != "sale":
+            order.action_confirm()
 
     def _crm_plus_approval_refused(self, reason):
         """SEAM. Approval refused (caller checked the approver): back to draft for a new round."""
         self.ensure_one()
         self._crm_plus_log_approval("rejected", reason, self.approval_rule_ids)
         self._crm_plus_close_activities()
-        # sudo: see _crm_plus_approval_done
-        self.sudo()._crm_plus_gate().write({"approval_state": "rejected", "state": "draft"})
+        # sudo: see _crm_plus_approval_done; a confirmed order stays held until its change is undone
+        values = (
+            {"approval_state": "rejected"} if self.state == "sale" else {"approval_state": "rejected", "state": "draft"}
+        )
+        self.sudo()._crm_plus_gate().write(values)
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Order %(name)s rejected", name=self.name),
@@ -513,14 +537,28 @@ class SaleOrder(models.Model):
         self.filtered(lambda o: o.state == "sale")._crm_plus_check_still_approved()
 
     def _crm_plus_check_still_approved(self):
-        """Confirmed orders whose rule inputs changed: refuse the change when a rule now holds them back.
+        """Confirmed orders whose rule inputs changed: evaluate the rules again.
 
-        Called after the change is written, in the same transaction: the error rolls it back.
+        Called after the change is written, in the same transaction. A change that makes a rule hold the order
+        is refused (the error rolls it back), or, where the company asks for it (*Changes of Confirmed Orders*),
+        kept while the order is held (no invoice, no delivery) until an approver accepts it. A held order whose
+        new figures pass every rule is released.
         """
         if not self:
             return
         reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(self)
-        for order in self.filtered(lambda o: reasons.get(o.id)):
+        released = self.filtered(lambda o: not reasons.get(o.id) and o.approval_state in ("pending", "rejected"))
+        for order in released:
+            order._crm_plus_log_approval(
+                "reset", self.env._("The order passes every rule again: hold released."), order.approval_rule_ids
+            )
+            order._crm_plus_close_activities()
+        released._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [fields.Command.clear()]})
+        held = self.filtered(lambda o: reasons.get(o.id))
+        requested = held.filtered(lambda o: o.company_id.crm_plus_confirmed_change == "request")
+        for order in requested:
+            order._crm_plus_request_approval(reasons[order.id])
+        for order in held - requested:
             raise UserError(
                 self.env._(
                     "This change of confirmed order %(order)s needs an approval (%(reasons)s): "

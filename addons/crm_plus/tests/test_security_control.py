@@ -114,6 +114,36 @@ class TestApprovalReevaluated(ApprovalCommon):
         order.with_user(self.salesman).write({"client_order_ref": "PO-1"})
         line.with_user(self.salesman).write({"price_unit": 110.0})
 
+    def test_change_turned_into_an_approval_request(self):
+        """Where the company asks for it, the change is kept and the order held until an approver decides."""
+        self.company.crm_plus_confirmed_change = "request"
+        order = self._confirmed()
+        line = order.order_line
+        line.with_user(self.salesman).write({"discount": 50.0})
+        self.assertEqual((order.state, order.approval_state, line.discount), ("sale", "pending", 50.0))
+        self.assertIn(self.approver, order.approval_user_ids)
+        with self.assertRaisesRegex(UserError, "held"):
+            order._create_invoices()
+        with self.assertRaisesRegex(UserError, "held"):
+            order.picking_ids._action_done()
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman).action_approve()
+        order.with_user(self.approver).action_approve()
+        self.assertEqual((order.state, order.approval_state), ("sale", "approved"))
+        # a new change asks again; a rejection keeps the order held until the change is undone
+        line.with_user(self.salesman).write({"discount": 60.0})
+        self.assertEqual(order.approval_state, "pending")
+        order.with_user(self.approver)._crm_plus_reject("Too much")
+        self.assertEqual((order.state, order.approval_state), ("sale", "rejected"))
+        with self.assertRaisesRegex(UserError, "held"):
+            order._create_invoices()
+        line.with_user(self.salesman).write({"discount": 5.0})
+        self.assertEqual((order.state, order.approval_state), ("sale", "none"))
+        self.assertEqual(
+            order.approval_entry_ids.sorted("id").mapped("decision"),
+            ["requested", "approved", "reset", "requested", "rejected", "reset"],
+        )
+
     def test_new_line_on_confirmed_order_is_evaluated(self):
         order = self._confirmed()
         with self.assertRaises(UserError):
