@@ -91,13 +91,11 @@ class CrmPlusTarget(models.Model):
     @api.depends("user_id", "team_id", "company_id", "date_from", "date_to", "measure", "target_amount")
     def _compute_achievement(self):
         saved = self.filtered("id")
+        Report = self.env["crm_plus.report.target"]
+        Report.invalidate_model(["achieved_amount", "achievement_pct"])  # figures of an earlier read are stale
         # sudo: the achievement of a target is part of the target, shown to whoever may read the target (its
         # record rules); the report rows are read for these targets only and only their figures are returned
-        rows = (
-            self.env["crm_plus.report.target"]
-            .sudo()
-            .search_fetch([("id", "in", saved.ids)], ["achieved_amount", "achievement_pct"])
-        )
+        rows = Report.sudo().search_fetch([("id", "in", saved.ids)], ["achieved_amount", "achievement_pct"])
         figures = {row.id: (row.achieved_amount, row.achievement_pct) for row in rows}
         for target in self:
             target.achieved_amount, target.achievement_pct = figures.get(target.id, (0.0, 0.0))

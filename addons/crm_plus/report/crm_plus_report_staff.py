@@ -95,8 +95,8 @@ class CrmPlusReportStaff(models.Model):
         "crm.lead": ["type", "won_status", "date_closed", "user_id", "team_id", "company_id", "partner_id"],
         "crm_plus.approval.entry": ["order_id", "decision", "date"],
         "crm_plus.plan.step": ["order_id", "partner_id", "user_id", "company_id", "date_due", "date_done", "state"],
-        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date", "company_id"],
-        "account.move.line": ["move_id"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "company_id"],
+        "account.move.line": ["move_id", "date"],
         "account.move": ["move_type", "state", "invoice_user_id", "team_id", "commercial_partner_id"],
         "crm_plus.target": ["user_id", "company_id", "date_from", "measure", "target_amount"],
         "hr.employee": ["user_id", "company_id", "current_version_id", "max_discount_override", "max_discount"],
@@ -302,7 +302,8 @@ class CrmPlusReportStaff(models.Model):
         }
 
     def _source_collection(self):
-        # a payment (or bank entry) reconciled with a posted customer invoice; the amount is in company currency
+        # a payment (or bank entry) reconciled with a posted customer invoice, on the payment's date; the amount is
+        # in company currency
         return SQL(
             """
               FROM account_partial_reconcile apr
@@ -317,7 +318,7 @@ class CrmPlusReportStaff(models.Model):
             "user_id": SQL("inv.invoice_user_id"),
             "team_id": SQL("inv.team_id"),
             "company_id": SQL("apr.company_id"),
-            "date": SQL("apr.max_date"),
+            "date": SQL("cl.date"),  # the payment's date
             "partner_id": SQL("inv.commercial_partner_id"),
             "collections": SQL("apr.amount"),
         }

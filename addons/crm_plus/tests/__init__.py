@@ -10,5 +10,6 @@ from . import test_reporting
 from . import test_reporting_attributes
 from . import test_rounds
 from . import test_security
+from . import test_targets
 from . import test_ui
 from . import test_xlsx_export
