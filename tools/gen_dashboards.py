@@ -127,7 +127,7 @@ DASHBOARDS = [
     {
         "xmlid": "crm_plus_dashboard_sales",
         "file": "crm_plus_sales_dashboard.json",
-        "period": "last_12_months",
+        "period": "this_year",
         "filters": ["period", "team", "user", "company"],
         "rows": [
             [
@@ -315,7 +315,7 @@ DASHBOARDS = [
     {
         "xmlid": "crm_plus_dashboard_execution",
         "file": "crm_plus_execution_dashboard.json",
-        "period": "last_12_months",
+        "period": "this_year",
         "filters": ["period", "team", "user", "company"],
         "rows": [
             [
@@ -400,7 +400,7 @@ DASHBOARDS = [
     {
         "xmlid": "crm_plus_dashboard_customers",
         "file": "crm_plus_customers_dashboard.json",
-        "period": "last_12_months",
+        "period": "this_year",
         "filters": ["period", "team", "user", "company"],
         "rows": [
             [
@@ -660,7 +660,7 @@ DASHBOARDS = [
     {
         "xmlid": "crm_plus_dashboard_products",
         "file": "crm_plus_products_dashboard.json",
-        "period": "last_12_months",
+        "period": "this_year",
         "filters": ["period", "product_category", "team", "user", "company"],
         "rows": [
             [
