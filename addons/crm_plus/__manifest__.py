@@ -82,6 +82,7 @@
     "demo": [
         "demo/crm_plus_attribute_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/crm_plus_target_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
