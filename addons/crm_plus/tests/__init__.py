@@ -2,12 +2,16 @@ from . import test_approval
 from . import test_approval_concurrency
 from . import test_approval_rpc
 from . import test_attributes
+from . import test_dashboards
 from . import test_dunning
 from . import test_plan_generation
 from . import test_plan_tracking
+from . import test_product_analysis
 from . import test_reporting
 from . import test_reporting_attributes
 from . import test_rounds
 from . import test_security
+from . import test_staff_performance
+from . import test_targets
 from . import test_ui
 from . import test_xlsx_export
