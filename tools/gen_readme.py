@@ -14,9 +14,23 @@ SECTIONS = [
 ]
 
 
+LIST_ITEM = re.compile(r"^( *)(?:[-*+]|\d+[.)]) ")
+
+
 def md_to_rst(text):
     out = []
+    # indentation of the list items of the current block (None outside a list): reStructuredText needs a blank
+    # line wherever a list starts, a nested list starts or a nested list ends, where Markdown needs none
+    item_indent = None
     for line in text.splitlines():
+        item = LIST_ITEM.match(line)
+        if not line.strip():
+            item_indent = None
+        elif item:
+            indent = len(item.group(1))
+            if item_indent != indent and out and out[-1].strip():
+                out.append("")
+            item_indent = indent
         m = re.match(r"^(#+) (.*)", line)
         if m:
             out += [m.group(2), "~" * len(m.group(2))]

@@ -22,6 +22,7 @@
         "account",
         "hr",
         "mail",
+        "spreadsheet_dashboard",
     ],
     "data": [
         "security/crm_plus_groups.xml",
@@ -67,16 +68,22 @@
         "report/crm_plus_report_execution_views.xml",
         "report/crm_plus_report_dunning_views.xml",
         "report/crm_plus_report_attribute_views.xml",
+        "security/crm_plus_dashboard_security.xml",
+        "report/crm_plus_report_product_views.xml",
+        "report/crm_plus_report_staff_views.xml",
+        "report/crm_plus_report_target_views.xml",
+        "views/crm_plus_target_views.xml",
         "wizard/crm_plus_xlsx_export_views.xml",
         "wizard/crm_plus_report_customer_value_period_views.xml",
-        "report/crm_plus_dashboard_views.xml",
         "views/res_partner_dunning_views.xml",
         "wizard/crm_plus_plan_step_done_views.xml",
         "views/crm_plus_menus.xml",
+        "data/crm_plus_dashboard_data.xml",
     ],
     "demo": [
         "demo/crm_plus_attribute_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/crm_plus_target_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

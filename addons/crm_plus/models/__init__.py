@@ -22,6 +22,7 @@ from . import crm_plus_plan_step
 from . import crm_plus_plan_template
 from . import crm_plus_plan_template_line
 from . import crm_plus_report_attribute_mixin
+from . import crm_plus_target
 from . import hr_employee
 from . import hr_job
 from . import ir_fields_converter

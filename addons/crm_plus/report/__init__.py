@@ -1,4 +1,3 @@
-from . import crm_plus_dashboard
 from . import crm_plus_report_aging
 from . import crm_plus_report_approval
 from . import crm_plus_report_customer_attribute
@@ -6,4 +5,7 @@ from . import crm_plus_report_customer_value
 from . import crm_plus_report_dunning
 from . import crm_plus_report_execution
 from . import crm_plus_report_funnel
+from . import crm_plus_report_product
 from . import crm_plus_report_rounds
+from . import crm_plus_report_staff
+from . import crm_plus_report_target

@@ -55,6 +55,9 @@ class CrmPlusReportExecution(models.Model):
     )
     on_time_rate = fields.Float(string="On Time (%)", readonly=True, aggregator="avg")
     is_overdue = fields.Integer(string="Overdue Steps", readonly=True)
+    due_this_week = fields.Integer(
+        string="Due This Week", readonly=True, help="Open steps planned this week (Monday to Sunday)."
+    )
     days_late = fields.Float(string="Days Late", readonly=True, aggregator="avg")
 
     def _query(self):
@@ -66,6 +69,9 @@ class CrmPlusReportExecution(models.Model):
                    CASE WHEN s.state = 'done' AND s.date_done <= s.date_due THEN 100.0
                         WHEN s.state = 'done' OR s.date_due < CURRENT_DATE THEN 0.0 END AS on_time_rate,
                    CASE WHEN s.state <> 'done' AND s.date_due < CURRENT_DATE THEN 1 ELSE 0 END AS is_overdue,
+                   CASE WHEN s.state <> 'done' AND s.date_due >= date_trunc('week', CURRENT_DATE)::date
+                             AND s.date_due < date_trunc('week', CURRENT_DATE)::date + 7 THEN 1 ELSE 0 END
+                       AS due_this_week,
                    CASE WHEN s.state = 'done' THEN GREATEST(s.date_done - s.date_due, 0)
                         ELSE GREATEST(CURRENT_DATE - s.date_due, 0) END AS days_late
               FROM crm_plus_plan_step s

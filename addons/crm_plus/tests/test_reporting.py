@@ -468,20 +468,6 @@ class TestReporting(CrmPlusReportingCommon):
         self.assertEqual(len(Report.with_user(self.salesman).search(domain)), 4)
         self.assertFalse(Report.with_user(self.other_salesman).search(domain))
 
-    # ------------------------------------------------------------------ dashboard
-    def test_dashboard_figures_per_role(self):
-        manager = self.env["crm_plus.dashboard"].with_user(self.sales_manager).create({})
-        salesman = self.env["crm_plus.dashboard"].with_user(self.salesman).create({})
-        other = self.env["crm_plus.dashboard"].with_user(self.other_salesman).create({})
-        # aging fixtures: 1500 for the salesman's customer (1400 overdue, 500 > 90 days), 100 for the other's
-        self.assertEqual(
-            (salesman.receivable_open, salesman.receivable_overdue, salesman.receivable_over_90), (1500, 1400, 500)
-        )
-        self.assertEqual((other.receivable_open, other.receivable_overdue), (100, 100))
-        self.assertGreaterEqual(manager.receivable_open, 1600)
-        self.assertEqual(salesman.overdue_step_count, 4)
-        self.assertEqual(salesman.on_time_rate, 0.0)
-
     # ------------------------------------------------------------------ dunning effectiveness
     def test_dunning_collected_after_level(self):
         level1 = self.env.ref("crm_plus.crm_plus_dunning_level_standard_1")

@@ -202,14 +202,18 @@ class TestUi(HttpCase):
         self.assertEqual(Communication.search_count([]), before, "a preview sends nothing")
         self.assertEqual(plan.step_ids.sorted("date_due")[0].state, "overdue")
 
-    # 5. manager: dashboard and an Excel export
+    # 5. manager: each dashboard, the records behind a chart and a pivot value, an Excel export
     def test_05_dashboard_export_tour(self):
+        order = self._order(self.customer, price=900.0, user=self.manager)  # below the approval threshold
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.env["crm_plus.target"].create(
+            {"user_id": self.manager.id, "measure": "revenue", "period": "month", "target_amount": 3000}
+        )
         Attachment = self.env["ir.attachment"]
         domain = [("res_model", "=", "crm_plus.xlsx.export")]
         before = Attachment.search(domain)
-        self.start_tour(
-            "/odoo/action-crm_plus.crm_plus_dashboard_action", "crm_plus_dashboard_tour", login=self.manager.login
-        )
+        self.start_tour("/odoo/crm", "crm_plus_dashboard_tour", login=self.manager.login)
         attachment = Attachment.search(domain) - before
         self.assertEqual(len(attachment), 1, "one Excel file was produced")
         self.assertEqual(attachment.create_uid, self.manager, "exports run as the user")

@@ -17,6 +17,29 @@ EXPORTS = [
     ("rounds", "Round Comparison of a Deal"),
     ("plans", "Plan Status"),
     ("customers", "Customers with Attributes"),
+    ("staff", "Staff Performance"),
+]
+# staff performance export: the measures of crm_plus.report.staff, in this order
+STAFF_MEASURES = [
+    "opportunity_won",
+    "opportunity_lost",
+    "quote_count",
+    "new_round_count",
+    "rounds_to_win",
+    "discount",
+    "discount_limit",
+    "discount_over_limit",
+    "approval_requested",
+    "approval_refused",
+    "step_count",
+    "step_on_time",
+    "order_count",
+    "revenue",
+    "revenue_target",
+    "collections",
+    "collections_target",
+    "new_customers",
+    "followups",
 ]
 BATCH = 2000
 COLUMN_TYPES = {
@@ -279,6 +302,28 @@ class CrmPlusXlsxExport(models.TransientModel):
             ],
             order="date_due, id",
         )
+
+    def _export_staff(self, book):
+        """Per salesperson (employee, department) over the period, then per salesperson and month."""
+        Staff = self.env["crm_plus.report.staff"]
+        fields_ = Staff._fields
+        domain = self._domain(date_field="date", partner_field=None)
+        aggregates = [f"{name}:{fields_[name].aggregator}" for name in STAFF_MEASURES]
+        people = ["user_id", "employee_id", "department_id"]
+        columns = self._columns("crm_plus.report.staff", people + STAFF_MEASURES)
+        sheet = book.add_sheet(self.env._("By Salesperson"), columns, self._filters_used())
+        groups = Staff._read_group(domain, people, aggregates, order="user_id")
+        for user, employee, department, *values in groups:
+            # sudo: only the names of the employee and department grouped above, as Odoo's own grouped reads show
+            # them (hr.employee is readable by HR users only)
+            names = [employee.sudo().name, department.sudo().name]
+            sheet.write_row([user.name, *names, *values])
+        columns = self._columns("crm_plus.report.staff", ["user_id", "date", *STAFF_MEASURES])
+        columns[1] = {"name": "month", "label": self.env._("Month"), "type": "date"}
+        sheet = book.add_sheet(self.env._("By Month"), columns, self._filters_used())
+        groups = Staff._read_group(domain, ["user_id", "date:month"], aggregates, order="user_id, date:month")
+        for user, month, *values in groups:
+            sheet.write_row([user.name, month, *values])
 
     def _export_customers(self, book):
         Partner = self.env["res.partner"]
