@@ -208,6 +208,7 @@ PUBLIC_METHODS = {
         "action_confirm": ((), "same checks as crm_plus.plan.step.action_done, before anything is written"),
     },
     "crm_plus.report.customer.value.period": {"action_open": ((), _READ)},
+    "crm_plus.target": {"get_import_templates": ((), "any reader: the xlsx template to import targets")},
     "crm_plus.xlsx.export": {"action_export": ((), "exports only what the user may read (his own access)")},
     "ir.fields.converter": {"db_id_for": ((), "import: resolves attribute options the user may read")},
     "res.company": {"create": ((), f"{_ACL} (settings); creates the company's default approval rules")},
