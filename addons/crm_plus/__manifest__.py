@@ -4,7 +4,7 @@
     "name": "CRM Plus",
     "summary": "Custom customer attributes, multi-round quotations, order approval, "
     "execution plans, dunning and analytics for Odoo CRM",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "development_status": "Alpha",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-plus/crm_plus",
@@ -32,6 +32,7 @@
         "data/crm_plus_attribute_data.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",
+        "data/crm_plus_approval_rule_data.xml",
         "views/crm_plus_approval_rule_views.xml",
         "views/crm_lead_views.xml",
         "views/hr_views.xml",

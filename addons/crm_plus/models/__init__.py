@@ -37,3 +37,4 @@ from . import sale_order_dunning
 from . import sale_order_line
 from . import sale_order_plan
 from . import stock_move_plan
+from . import stock_picking

@@ -51,7 +51,13 @@ class CrmPlusApprovalRule(models.Model):
         help="Orders with other payment terms need approval. Orders without terms (immediate payment) pass.",
     )
     note = fields.Text()
+    default_key = fields.Char(
+        readonly=True, copy=False, help="Set on the rules crm_plus creates for each company (one of each)."
+    )
 
+    _default_key_uniq = models.UniqueIndex(
+        "(company_id, default_key) WHERE default_key IS NOT NULL", "A company has one rule of each default kind."
+    )
     _margin_floor_range = models.Constraint(
         "CHECK(margin_floor >= -100 AND margin_floor <= 100)", "The margin floor is a percentage between -100 and 100."
     )
@@ -62,16 +68,55 @@ class CrmPlusApprovalRule(models.Model):
             if rule.rule_type == "amount" and rule.amount_threshold <= 0:
                 raise ValidationError(self.env._("Rule %(rule)s needs a positive amount threshold.", rule=rule.name))
 
+    # --------------------------------------------------------- default rules
+    @api.model
+    def _crm_plus_default_rule_values(self):
+        """The rules every company has from the start: they act as soon as a limit or a hold is set."""
+        return {
+            "discount": {"name": self.env._("Discount above the salesperson's limit"), "rule_type": "discount"},
+            "credit_hold": {"name": self.env._("Customer on credit hold"), "rule_type": "dunning_level"},
+        }
+
+    @api.model
+    def _crm_plus_create_default_rules(self, companies=None):
+        """Create the default rules missing in ``companies`` (all by default); archived or edited ones are kept."""
+        companies = companies if companies is not None else self.env["res.company"].sudo().search([])
+        # sudo: called on install and when a company is created, whoever creates it
+        Rule = self.sudo().with_context(active_test=False)
+        existing = {(r.company_id.id, r.default_key) for r in Rule.search([("default_key", "!=", False)])}
+        Rule.create(
+            [
+                dict(values, company_id=company.id, default_key=key, sequence=1)
+                for company in companies
+                for key, values in self._crm_plus_default_rule_values().items()
+                if (company.id, key) not in existing
+            ]
+        )
+
     # ------------------------------------------------------------ evaluation
     @api.model
     def _crm_plus_evaluate(self, orders):
-        """Return ``{order_id: [(rule, message), ...]}`` for the orders some active rule holds back."""
+        """Return ``{order_id: [(rule, message), ...]}`` for the orders held back.
+
+        The company's *Order approval* setting decides first: *never* holds nothing, *every order*
+        holds every order (with an empty rule), *when a rule matches* asks the active rules.
+        """
         result = {}
         if not orders:
             return result
         # sudo: rules are evaluated for any user confirming (salesperson, portal
         # customer, payment); they read costs, credit and HR limits on their behalf.
         orders = orders.sudo()
+        for order in orders.filtered(lambda o: o.company_id.crm_plus_order_approval == "always"):
+            result[order.id] = [
+                (
+                    self.browse(),
+                    self.env._("Every order of %(company)s needs an approval.", company=order.company_id.name),
+                )
+            ]
+        orders = orders.filtered(lambda o: o.company_id.crm_plus_order_approval == "rules")
+        if not orders:
+            return result
         rules = self.sudo().search([("company_id", "in", orders.company_id.ids)])
         for rule in rules:
             company_orders = orders.filtered(lambda o, rule=rule: o.company_id == rule.company_id)
@@ -81,10 +126,10 @@ class CrmPlusApprovalRule(models.Model):
                 result.setdefault(order_id, []).append((rule.with_env(self.env), message))
         return result
 
-    def _order_amount_company(self, order):
-        """Untaxed amount in the company currency."""
+    def _order_amount_company(self, order, field="amount_untaxed"):
+        """Untaxed amount (or ``field``) of ``order`` in the company currency."""
         return order.currency_id._convert(
-            order.amount_untaxed,
+            order[field],
             order.company_id.currency_id,
             order.company_id,
             order.date_order or fields.Date.today(),
@@ -110,6 +155,8 @@ class CrmPlusApprovalRule(models.Model):
         result = {}
         for order in orders:
             limit = limits[order.user_id.id, order.company_id.id]
+            if limit is None:
+                continue
             over = [
                 line
                 for line in order.order_line
@@ -155,7 +202,8 @@ class CrmPlusApprovalRule(models.Model):
             limit = partner.credit_limit
             if not limit:
                 continue
-            exposure = partner.credit + self._order_amount_company(order)
+            # the order adds its total, taxes included, to what the customer owes
+            exposure = partner.credit + self._order_amount_company(order, "amount_total")
             if company.currency_id.compare_amounts(exposure, limit) > 0:
                 result[order.id] = self.env._(
                     "%(rule)s: receivable %(credit)s + this order = %(exposure)s, above the credit limit %(limit)s.",

@@ -22,6 +22,8 @@ from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..access import is_trusted
+
 _logger = logging.getLogger(__name__)
 
 CODE_RE = re.compile(r"[a-z][a-z0-9_]*")
@@ -208,7 +210,7 @@ class CrmPlusAttribute(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_holding_values(self):
-        if self.env.context.get("crm_plus_confirm_delete"):
+        if is_trusted(self.env, "crm_plus_confirm_delete"):
             return
         counts = self._value_counts()
         holding = self.filtered(lambda a: counts.get(a.id))
@@ -361,8 +363,8 @@ class CrmPlusAttribute(models.Model):
             )
         self.filtered("field_id")._copy_label_translations()
 
-    def _sync_selection_options(self):
-        removed = set(self.env.context.get("crm_plus_removed_option_ids", ()))
+    def _sync_selection_options(self, removed_option_ids=()):
+        removed = set(removed_option_ids)
         for attribute in self.filtered(lambda a: a.value_type == "selection" and a.field_id):
             selections = attribute.field_id.sudo().selection_ids
             existing = {s.value: s for s in selections}

@@ -58,4 +58,4 @@ class CrmPlusAttributeOption(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_sync_selection(self):
         # the selection values of the generated field follow the options; values set NULL by the ORM
-        self.attribute_id.with_context(crm_plus_removed_option_ids=self.ids)._sync_selection_options()
+        self.attribute_id._sync_selection_options(removed_option_ids=self.ids)

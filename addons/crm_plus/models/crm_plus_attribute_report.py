@@ -52,8 +52,8 @@ class CrmPlusAttribute(models.Model):
         self._generate_report_fields(exclude=exclude)
         self._refresh_report_models()
 
-    def _sync_selection_options(self):
-        super()._sync_selection_options()
+    def _sync_selection_options(self, removed_option_ids=()):
+        super()._sync_selection_options(removed_option_ids=removed_option_ids)
         self._refresh_report_models()
 
     def _sync_field_attributes(self):

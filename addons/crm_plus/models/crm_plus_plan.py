@@ -11,19 +11,32 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools import float_compare
 
+from ..access import FINANCE
+from ..access import SALE_MANAGER
+from ..access import is_trusted
+from ..access import require_groups
+from ..access import trusted_context
 from .crm_plus_plan_step import MONEY_KINDS
+from .crm_plus_plan_step import check_hand_written_fields
 
 TRACKED_KINDS = ("payment", "invoice", "delivery", "receipt")
 
 
 class CrmPlusPlan(models.Model):
-    """How a confirmed order is carried out: its steps, tracked against invoices, payments and deliveries."""
+    """How a confirmed order is carried out: its steps, tracked against invoices, payments and deliveries.
+
+    Who changes what: salespeople read their plans (and chat on them); state and done amounts move only
+    through tracking (accounting and stock events, trusted context ``crm_plus_plan_tracking``) or an
+    authorised action (finance or sales manager: cancel, and the step actions), each in the chatter.
+    Finance and sales managers edit planned dates and amounts until the plan starts.
+    """
 
     _name = "crm_plus.plan"
     _description = "Order Execution Plan"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _mail_post_access = "read"
 
     name = fields.Char(related="order_id.name", store=True)
     order_id = fields.Many2one(
@@ -101,15 +114,18 @@ class CrmPlusPlan(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        plans = super(CrmPlusPlan, self.with_context(crm_plus_plan_defer_check=True)).create(vals_list)
+        for vals in vals_list:
+            check_hand_written_fields(self, vals, {"cancelled"})
+        plans = super(CrmPlusPlan, trusted_context(self, crm_plus_plan_defer_check=True)).create(vals_list)
         plans = plans.with_env(self.env)
         plans._check_steps()
         return plans
 
     def write(self, vals):
-        if "order_id" in vals and not self.env.context.get("crm_plus_plan_tracking"):
+        if "order_id" in vals and not is_trusted(self.env, "crm_plus_plan_tracking"):
             raise UserError(self.env._("The order of an execution plan cannot be changed."))
-        res = super(CrmPlusPlan, self.with_context(crm_plus_plan_defer_check=True)).write(vals)
+        check_hand_written_fields(self, vals, {"cancelled"})
+        res = super(CrmPlusPlan, trusted_context(self, crm_plus_plan_defer_check=True)).write(vals)
         if "step_ids" in vals:
             self._check_steps()
         return res
@@ -130,7 +146,7 @@ class CrmPlusPlan(models.Model):
 
     def _check_steps(self):
         """Payment steps add up to the order total, dates not before the order date, amounts positive."""
-        if self.env.context.get("crm_plus_plan_defer_check"):
+        if is_trusted(self.env, "crm_plus_plan_defer_check"):
             return
         for plan in self:
             if plan.cancelled:
@@ -172,7 +188,7 @@ class CrmPlusPlan(models.Model):
 
     def _check_editable(self):
         """A plan is editable until it starts; a cancelled plan is frozen."""
-        if self.env.context.get("crm_plus_plan_tracking"):
+        if is_trusted(self.env, "crm_plus_plan_tracking"):
             return
         for plan in self:
             if plan.cancelled:
@@ -187,22 +203,34 @@ class CrmPlusPlan(models.Model):
 
     # --------------------------------------------------------------- actions
 
+    @require_groups(FINANCE, SALE_MANAGER)
     def action_cancel(self):
-        """Cancel the plans and their open steps (called when the order is cancelled)."""
+        """Cancel the plans and their open steps by hand (finance, sales manager): logged on each plan."""
+        plans = self.filtered(lambda plan: not plan.cancelled)
+        plans._crm_plus_cancel()
+        for plan in plans:
+            plan.message_post(body=self.env._("Plan cancelled by %(user)s.", user=self.env.user.name))
+        return True
+
+    def _crm_plus_cancel(self):
+        """Cancel the plans and their open steps (the order was cancelled, or an authorised user asked)."""
         plans = self.filtered(lambda plan: not plan.cancelled)
         if not plans:
             return True
-        plans.with_context(crm_plus_plan_tracking=True).write({"cancelled": True})
+        # sudo: a consequence of a cancellation the caller was allowed to make (order or plan)
+        plans = trusted_context(plans.sudo(), crm_plus_plan_tracking=True)
+        plans.write({"cancelled": True})
         steps = plans.step_ids.filtered(lambda step: step.state != "done")
-        steps.with_context(crm_plus_plan_tracking=True).write({"cancelled": True})
+        steps.write({"cancelled": True})
         steps._crm_plus_sync_activities()
         return True
 
-    def action_reopen(self):
+    def _crm_plus_reopen(self):
         """Reactivate cancelled plans (the order was confirmed again)."""
-        plans = self.filtered("cancelled")
-        plans.with_context(crm_plus_plan_tracking=True).write({"cancelled": False})
-        plans.step_ids.with_context(crm_plus_plan_tracking=True).write({"cancelled": False})
+        # sudo: a consequence of the confirmation the caller was allowed to make
+        plans = trusted_context(self.sudo().filtered("cancelled"), crm_plus_plan_tracking=True)
+        plans.write({"cancelled": False})
+        plans.step_ids.write({"cancelled": False})
         plans._crm_plus_track()
         plans.step_ids._crm_plus_sync_activities()
         return True
@@ -216,7 +244,9 @@ class CrmPlusPlan(models.Model):
 
     def action_track(self):
         """Recompute done amounts from invoices, payments and deliveries (normally automatic)."""
-        self._crm_plus_track()
+        self.check_access("read")
+        # sudo: the figures come from the accounting and stock documents themselves, whoever asks
+        self.sudo()._crm_plus_track()
         return True
 
     # -------------------------------------------------------------- tracking
@@ -362,7 +392,7 @@ class CrmPlusPlan(models.Model):
         changed = self.env["crm_plus.plan.step"].browse([step_id for ids in by_value.values() for step_id in ids])
         was_done = {step.id: step.state == "done" for step in changed}
         for value, step_ids in by_value.items():
-            changed.browse(step_ids).with_context(crm_plus_plan_tracking=True).write({"amount_done": value})
+            trusted_context(changed.browse(step_ids), crm_plus_plan_tracking=True).write({"amount_done": value})
         # only steps that got done (or reopened by an unreconciliation/refund) change their activities
         toggled = changed.filtered(lambda step: (step.state == "done") != was_done[step.id])
         toggled._crm_plus_sync_activities()
@@ -392,6 +422,6 @@ class CrmPlusPlan(models.Model):
                     if date_due != step.date_due:
                         updates[date_due].append(step.id)
         for date_due, step_ids in updates.items():
-            self.env["crm_plus.plan.step"].browse(step_ids).with_context(crm_plus_plan_tracking=True).write(
+            trusted_context(self.env["crm_plus.plan.step"].browse(step_ids), crm_plus_plan_tracking=True).write(
                 {"date_due": date_due}
             )

@@ -5,16 +5,49 @@ from datetime import timedelta
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools import float_compare
 
+from ..access import FINANCE
+from ..access import SALE_MANAGER
+from ..access import is_trusted
+from ..access import require_groups
+from ..access import trusted_context
 from .crm_plus_plan_template_line import TRIGGERS
 
 MONEY_KINDS = ("payment", "invoice", "dunning")
 MANUAL_KINDS = ("manual", "dunning")
 # Fields that define a step: frozen once the plan has started.
 PLANNED_FIELDS = {"plan_id", "action_type_id", "date_due", "amount"}
+# Fields only tracking and the authorised actions write (never a create/write from a user).
+TRACKED_FIELDS = {"cancelled", "amount_done"}
+
+
+def check_hand_written_fields(records, vals, guarded):
+    """Refuse a create/write of ``guarded`` fields or of read-only computed fields (states, residuals...).
+
+    Tracking and the authorised actions set them under the trusted context ``crm_plus_plan_tracking``;
+    a client's context never does, and neither does a superuser without it.
+    """
+    if is_trusted(records.env, "crm_plus_plan_tracking"):
+        return
+    fields_ = records._fields
+    refused = sorted(
+        name
+        for name in vals
+        if name in guarded or (name in fields_ and fields_[name].compute and fields_[name].readonly)
+    )
+    if refused:
+        raise AccessError(
+            records.env._(
+                "%(fields)s of %(model)s change only through tracking (invoices, payments, deliveries) "
+                "or an authorised action.",
+                fields=", ".join(refused),
+                model=records._description,
+            )
+        )
 
 
 class CrmPlusPlanStep(models.Model):
@@ -25,6 +58,7 @@ class CrmPlusPlanStep(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_due, sequence, id"
     _check_company_auto = True
+    _mail_post_access = "read"
 
     plan_id = fields.Many2one("crm_plus.plan", string="Plan", required=True, index=True, ondelete="cascade")
     order_id = fields.Many2one(related="plan_id.order_id", store=True, index=True, ondelete="cascade")
@@ -136,20 +170,21 @@ class CrmPlusPlanStep(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_hand_written_fields(self, vals, TRACKED_FIELDS)
         steps = super().create(vals_list)
-        if not self.env.context.get("crm_plus_plan_tracking"):
+        if not is_trusted(self.env, "crm_plus_plan_tracking"):
             steps.plan_id._check_editable()
         steps.plan_id._check_steps()
-        if not self.env.context.get("crm_plus_plan_no_activity"):
+        if not is_trusted(self.env, "crm_plus_plan_no_activity"):
             steps._crm_plus_sync_activities()
         return steps
 
     def write(self, vals):
-        tracking = self.env.context.get("crm_plus_plan_tracking")
+        check_hand_written_fields(self, vals, TRACKED_FIELDS)
+        tracking = is_trusted(self.env, "crm_plus_plan_tracking")
         if not tracking and PLANNED_FIELDS & vals.keys():
             self.plan_id._check_editable()
-        if not tracking and "amount_done" in vals:
-            raise UserError(self.env._("Done amounts are tracked automatically; mark manual steps done instead."))
         plans = self.plan_id
         res = super().write(vals)
         if PLANNED_FIELDS & vals.keys():
@@ -162,7 +197,7 @@ class CrmPlusPlanStep(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
-        if not self.env.context.get("crm_plus_plan_tracking"):
+        if not is_trusted(self.env, "crm_plus_plan_tracking"):
             self.plan_id._check_editable()
 
     def unlink(self):
@@ -175,7 +210,13 @@ class CrmPlusPlanStep(models.Model):
     # --------------------------------------------------------------- actions
 
     def action_done(self):
-        """Mark manual steps done; the done note is posted on the step (attach files in its chatter)."""
+        """Mark manual steps done (their responsible or a sales manager; finance for dunning steps)."""
+        return self._crm_plus_mark_done()
+
+    def _crm_plus_check_can_close(self):
+        """Manual steps: their responsible or a sales manager; dunning steps: finance or a sales manager."""
+        user = self.env.user
+        manager = self.env.su or user.has_group(SALE_MANAGER)
         for step in self:
             if step.kind not in MANUAL_KINDS:
                 raise UserError(
@@ -184,28 +225,41 @@ class CrmPlusPlanStep(models.Model):
                         step=step.display_name,
                     )
                 )
-            if step.state in ("done", "cancelled"):
-                raise UserError(self.env._("Step %(step)s is already closed.", step=step.display_name))
-            if (
-                step.user_id
-                and step.user_id != self.env.user
-                and not self.env.user.has_group("sales_team.group_sale_manager")
-            ):
-                raise UserError(
+            if manager:
+                continue
+            if step.kind == "dunning":
+                allowed = user.has_group(FINANCE)
+            else:
+                allowed = not step.user_id or step.user_id == user
+            if not allowed:
+                raise AccessError(
                     self.env._(
-                        "Only %(user)s, the responsible of step %(step)s, or a sales manager can mark it done.",
-                        user=step.user_id.name,
+                        "Only %(user)s, the responsible of step %(step)s, or a sales manager can close it.",
+                        user=step.user_id.name if step.kind != "dunning" else self.env._("finance"),
                         step=step.display_name,
                     )
                 )
+
+    def _crm_plus_mark_done(self, note=None, attachments=None):
+        """Checked: mark these manual steps done, the note and documents posted on each step's chatter."""
+        self.check_access("read")
+        self._crm_plus_check_can_close()
         for step in self:
-            step.with_context(crm_plus_plan_tracking=True).write({"amount_done": step.amount})
-            step.message_post(
+            if step.state in ("done", "cancelled"):
+                raise UserError(self.env._("Step %(step)s is already closed.", step=step.display_name))
+        # sudo: checked above that the user may close these steps (responsible, manager, finance)
+        steps = trusted_context(self.sudo(), crm_plus_plan_tracking=True)
+        for step in steps:
+            values = {"amount_done": step.amount}
+            if note:
+                values["note"] = note
+            step.write(values)
+            step.with_user(self.env.user).message_post(
                 body=step.note or self.env._("Step done."),
-                attachment_ids=self.env.context.get("crm_plus_plan_done_attachment_ids", []),
+                attachment_ids=attachments.ids if attachments else [],
             )
-        self._crm_plus_sync_activities()
-        self.plan_id._crm_plus_reschedule()
+        steps._crm_plus_sync_activities()
+        steps.plan_id._crm_plus_reschedule()
         return True
 
     def action_open_done_wizard(self):
@@ -218,18 +272,31 @@ class CrmPlusPlanStep(models.Model):
             "context": {"default_step_ids": self.ids, "default_note": self[:1].note},
         }
 
+    @require_groups(FINANCE, SALE_MANAGER)
     def action_reopen(self):
-        for step in self.filtered(lambda step: step.kind in MANUAL_KINDS and step.state == "done"):
-            step.with_context(crm_plus_plan_tracking=True).write({"amount_done": 0.0})
+        """Reopen manual steps marked done by mistake (finance, sales manager): logged on each step."""
+        self.check_access("read")
+        steps = self.filtered(lambda step: step.kind in MANUAL_KINDS and step.state == "done")
+        trusted_context(steps, crm_plus_plan_tracking=True).write({"amount_done": 0.0})
+        steps._crm_plus_log(self.env._("Step reopened by %(user)s.", user=self.env.user.name))
+        steps._crm_plus_sync_activities()
+        return True
+
+    @require_groups(FINANCE, SALE_MANAGER)
+    def action_cancel(self):
+        """Cancel steps by hand (finance, sales manager) while their plan has not started: logged."""
+        self.check_access("read")
+        self.plan_id._check_editable()
+        trusted_context(self, crm_plus_plan_tracking=True).write({"cancelled": True})
+        self.plan_id._check_steps()
+        self._crm_plus_log(self.env._("Step cancelled by %(user)s.", user=self.env.user.name))
         self._crm_plus_sync_activities()
         return True
 
-    def action_cancel(self):
-        self.plan_id._check_editable()
-        self.with_context(crm_plus_plan_tracking=True).write({"cancelled": True})
-        self.plan_id._check_steps()
-        self._crm_plus_sync_activities()
-        return True
+    def _crm_plus_log(self, body):
+        """Post ``body`` on these steps, authored by the current user."""
+        for step in self:
+            step.message_post(body=body)
 
     def action_open_order(self):
         self.ensure_one()

@@ -23,11 +23,12 @@ class HrEmployee(models.Model):
 
     @api.model
     def _crm_plus_max_discounts(self, users, companies):
-        """Discount limits as ``{(user_id, company_id): percent}`` for every pair.
+        """Discount limits as ``{(user_id, company_id): percent or None}`` for every pair.
 
         The employee's own limit if set, else the job position's (if not 0),
-        else the company default (also for users without an employee).
-        One query for the employees, whatever the number of users.
+        else the company default (also for users without an employee) if not 0;
+        ``None`` when none is set: no limit. One query for the employees,
+        whatever the number of users.
         """
         # sudo: limits are HR data read on behalf of the approval rules
         employees = (
@@ -38,7 +39,7 @@ class HrEmployee(models.Model):
         by_pair = {(e.user_id.id, e.company_id.id): e for e in employees}
         limits = {}
         for company in companies:
-            default = company.sudo().crm_plus_default_max_discount
+            default = company.sudo().crm_plus_default_max_discount or None
             limits[False, company.id] = default
             for user in users:
                 employee = by_pair.get((user.id, company.id))

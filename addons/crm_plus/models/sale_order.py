@@ -18,9 +18,17 @@ The approval seam (crm_plus_oa_bridge overrides these; keep them small):
 
 A multi-step override typically keeps the order 'pending' until its last step,
 then calls ``super()._crm_plus_approval_done()``. Writes of approval/round
-fields and confirmations must go through ``_crm_plus_gate()``: a context
-marker whose value is a Python object, which RPC (JSON/XML values only) cannot
-produce, so context flags sent by a client never open it.
+fields and confirmations must go through ``_crm_plus_gate()``: the trusted
+context key ``crm_plus_approval_gate`` (``access.trusted_context``), whose value
+is a Python object that RPC (JSON/XML values only) cannot produce, so context
+flags sent by a client never open it.
+
+Approval is checked whenever its inputs change, not once: a confirmed order
+whose customer, terms, pricelist, salesperson or line figures (price, discount,
+taxes, cost, quantity) change is evaluated again and the change is refused when
+a rule holds it back; cancelling or setting an order back to quotation drops
+its approval. The company's *Order approval* setting (every order / when a
+rule matches / never) decides which orders need one.
 """
 
 from markupsafe import Markup
@@ -31,6 +39,9 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+
+from ..access import is_trusted
+from ..access import trusted_context
 
 APPROVAL_STATES = [
     ("none", "Not required"),
@@ -45,7 +56,9 @@ ROUND_STATES = [
     ("lost", "Lost"),
 ]
 # Line fields whose change invalidates an approval (figures the rules look at).
-APPROVAL_LINE_FIELDS = frozenset({"product_id", "product_uom_qty", "price_unit", "discount", "product_uom_id"})
+APPROVAL_LINE_FIELDS = frozenset(
+    {"product_id", "product_uom_qty", "price_unit", "discount", "product_uom_id", "tax_ids", "purchase_price"}
+)
 # Order fields locked on superseded/lost rounds and covered by an approval.
 ROUND_LOCKED_FIELDS = frozenset(
     {
@@ -61,7 +74,9 @@ ROUND_LOCKED_FIELDS = frozenset(
     }
 )
 # Order fields whose change withdraws an approval (lines are watched by sale.order.line).
-APPROVAL_ORDER_FIELDS = frozenset({"partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id"})
+APPROVAL_ORDER_FIELDS = frozenset(
+    {"partner_id", "pricelist_id", "payment_term_id", "currency_id", "user_id", "company_id", "fiscal_position_id"}
+)
 # Fields only our own methods write (see _crm_plus_gate).
 GUARDED_FIELDS = frozenset(
     {
@@ -79,21 +94,6 @@ GUARDED_FIELDS = frozenset(
 )
 
 
-class _ApprovalGate:
-    """Marker put in the context by crm_plus code paths only.
-
-    A JSON-RPC / XML-RPC caller can only send JSON values in its context, so it
-    can never produce an instance of this class: the guarded writes below stay
-    closed to it, whatever context keys it sends.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self):
-        return "<crm_plus approval gate>"
-
-
-_GATE = _ApprovalGate()
 _GATE_KEY = "crm_plus_approval_gate"
 
 
@@ -157,10 +157,10 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------ gate
     def _crm_plus_gate(self):
         """Return ``self`` allowed to change guarded fields (approval, confirmation)."""
-        return self.with_context(**{_GATE_KEY: _GATE})
+        return trusted_context(self, **{_GATE_KEY: True})
 
     def _crm_plus_gate_open(self):
-        return self.env.context.get(_GATE_KEY) is _GATE
+        return is_trusted(self.env, _GATE_KEY)
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
@@ -169,6 +169,9 @@ class SaleOrder(models.Model):
         if not gate_open and any(GUARDED_FIELDS.intersection(vals) for vals in vals_list):
             raise AccessError(self.env._("Approval and round states only change through their actions."))
         orders = super().create(vals_list)
+        if not gate_open:
+            # final values, whatever set them (values, context defaults, other modules' create overrides)
+            orders._crm_plus_check_created_unapproved()
         confirmed = orders.filtered(lambda o: o.state == "sale")
         if confirmed and not gate_open:
             # created directly as an order (import, RPC): allowed only if no rule holds it back
@@ -177,17 +180,42 @@ class SaleOrder(models.Model):
                 raise UserError(self.env._("This order needs an approval: create it as a quotation and confirm it."))
         return orders
 
+    def _crm_plus_check_created_unapproved(self):
+        """A new order starts unapproved and as a first, current round; only our methods change that."""
+        if any(
+            o.approval_state != "none"
+            or o.approval_user_ids
+            or o.approval_rule_ids
+            or o.approval_requested_by_id
+            or o.round_state != "current"
+            or o.round_number != 1
+            or o.previous_round_id
+            or o.round_root_id
+            or o.round_lost_reason
+            for o in self
+        ):
+            raise AccessError(self.env._("Approval and round states only change through their actions."))
+
     def write(self, vals):
         gate_open = self._crm_plus_gate_open()
         if not gate_open:
             self._crm_plus_check_guarded_write(vals)
-        reset = self.browse()
-        if not gate_open and APPROVAL_ORDER_FIELDS.intersection(vals):
-            reset = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
+        changed = self.browse() if gate_open else self._crm_plus_really_changed(APPROVAL_ORDER_FIELDS, vals)
+        reset = changed.filtered(lambda o: o.approval_state in ("pending", "approved"))
         res = super().write(vals)
         if reset:
             reset._crm_plus_reset_approval()
+        changed.filtered(lambda o: o.state == "sale")._crm_plus_check_still_approved()
         return res
+
+    def _crm_plus_really_changed(self, names, vals):
+        """Records of ``self`` where ``vals`` changes one of the fields ``names`` (not a rewrite of the same value)."""
+        names = [name for name in names if name in vals and name in self._fields]
+        if not names:
+            return self.browse()
+        return self.filtered(
+            lambda rec: any(rec._fields[name].convert_to_write(rec[name], rec) != vals[name] for name in names)
+        )
 
     def _crm_plus_check_guarded_write(self, vals):
         """Refuse what must go through our methods: approval fields, confirmation, locked rounds."""
@@ -211,6 +239,7 @@ class SaleOrder(models.Model):
     def action_new_round(self):
         """Create round N+1 from a draft/sent quotation; this round becomes superseded."""
         self.ensure_one()
+        self.check_access("write")  # read access (an approver's) is not enough to revise a quotation
         if self.state not in ("draft", "sent") or self.round_state not in ("current", "accepted"):
             raise UserError(self.env._("Only an open quotation can get a new round."))
         # a pending request is withdrawn: the new round replaces what was asked for
@@ -282,6 +311,7 @@ class SaleOrder(models.Model):
     def _crm_plus_accept_round(self, lost_reason=False):
         """Make ``self`` the accepted round; other rounds of the deal close as lost (cancelled)."""
         self.ensure_one()
+        self.check_access("write")
         if self.round_state == "lost" or self.state not in ("draft", "sent"):
             raise UserError(self.env._("Only an open round can be accepted."))
         others = self._crm_plus_round_siblings() - self
@@ -304,6 +334,7 @@ class SaleOrder(models.Model):
         if self._crm_plus_gate_open():
             self._crm_plus_close_other_rounds()
             return super().action_confirm()
+        self.check_access("write")  # an approver's read access does not confirm someone else's order
         for order in self:
             if order.round_state in ("superseded", "lost"):
                 raise UserError(
@@ -323,6 +354,16 @@ class SaleOrder(models.Model):
             return super(SaleOrder, cleared._crm_plus_gate()).action_confirm()
         return True
 
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        self._crm_plus_reset_approval(self.env._("Order cancelled: its approval no longer holds."))
+        return res
+
+    def action_draft(self):
+        res = super().action_draft()
+        self._crm_plus_reset_approval(self.env._("Order set back to quotation: it is evaluated again on confirmation."))
+        return res
+
     def _crm_plus_close_other_rounds(self):
         """Confirming the current round of a negotiation accepts it; the other rounds are lost."""
         for order in self:
@@ -332,13 +373,29 @@ class SaleOrder(models.Model):
     def _crm_plus_without_gate(self):
         """``self`` without the gate marker: it stays within our state changes,
         never in the documents, mails or actions a confirmation produces."""
-        return self.with_context({key: value for key, value in self.env.context.items() if key != _GATE_KEY})
+        return trusted_context(self, **{_GATE_KEY: False})
 
     def _action_confirm(self):
         # Defence in depth: whatever calls it, an order on hold never takes effect.
         if any(o.approval_state == "pending" for o in self):
             raise UserError(self.env._("An order waiting for approval cannot be confirmed."))
         return super(SaleOrder, self._crm_plus_without_gate())._action_confirm()
+
+    def _crm_plus_check_not_held(self):
+        """A confirmed order whose change waits for (or was refused) an approval takes no further effect."""
+        held = self.filtered(lambda o: o.state == "sale" and o.approval_state in ("pending", "rejected"))
+        if held:
+            raise UserError(
+                self.env._(
+                    "Order %(orders)s is held: a change of it waits for an approval (or was rejected and must be "
+                    "undone). Nothing is invoiced or delivered meanwhile.",
+                    orders=", ".join(held.mapped("name")),
+                )
+            )
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._crm_plus_check_not_held()
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
 
     def _send_order_confirmation_mail(self):
         return super(SaleOrder, self._crm_plus_without_gate())._send_order_confirmation_mail()
@@ -433,7 +490,8 @@ class SaleOrder(models.Model):
         return True
 
     def _crm_plus_approval_done(self):
-        """SEAM. Approval granted (caller checked the approver): mark approved and confirm for real."""
+        """SEAM. Approval granted (caller checked the approver): mark approved and confirm for real
+        (a held confirmed order is released)."""
         self.ensure_one()
         self._crm_plus_log_approval("approved", False, self.approval_rule_ids)
         self._crm_plus_close_activities()
@@ -441,15 +499,19 @@ class SaleOrder(models.Model):
         # the caller checked that he is one of the order's approvers.
         order = self.sudo()._crm_plus_gate()
         order.write({"approval_state": "approved"})
-        order.action_confirm()
+        if order.state != "sale":
+            order.action_confirm()
 
     def _crm_plus_approval_refused(self, reason):
         """SEAM. Approval refused (caller checked the approver): back to draft for a new round."""
         self.ensure_one()
         self._crm_plus_log_approval("rejected", reason, self.approval_rule_ids)
         self._crm_plus_close_activities()
-        # sudo: see _crm_plus_approval_done
-        self.sudo()._crm_plus_gate().write({"approval_state": "rejected", "state": "draft"})
+        # sudo: see _crm_plus_approval_done; a confirmed order stays held until its change is undone
+        values = (
+            {"approval_state": "rejected"} if self.state == "sale" else {"approval_state": "rejected", "state": "draft"}
+        )
+        self.sudo()._crm_plus_gate().write(values)
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Order %(name)s rejected", name=self.name),
@@ -457,13 +519,12 @@ class SaleOrder(models.Model):
             user_id=self.user_id.id or self.env.uid,
         )
 
-    def _crm_plus_reset_approval(self):
-        """Figures changed: a pending or granted approval no longer holds."""
+    def _crm_plus_reset_approval(self, comment=None):
+        """Figures changed (or the order was cancelled): a pending or granted approval no longer holds."""
         self = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
+        comment = comment or self.env._("Order changed after the approval request.")
         for order in self:
-            order._crm_plus_log_approval(
-                "reset", self.env._("Order changed after the approval request."), order.approval_rule_ids
-            )
+            order._crm_plus_log_approval("reset", comment, order.approval_rule_ids)
             order._crm_plus_close_activities()
         self._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [fields.Command.clear()]})
 
@@ -473,17 +534,39 @@ class SaleOrder(models.Model):
         to_reset = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
         if to_reset:
             to_reset._crm_plus_reset_approval()
-        confirmed = self.filtered(lambda o: o.state == "sale")
-        if confirmed:
-            reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(confirmed)
-            held = confirmed.filtered(lambda o: reasons.get(o.id))
-            if held:
-                raise UserError(
-                    self.env._(
-                        "This change needs an approval (%(reasons)s): cancel the order and confirm it again.",
-                        reasons="; ".join(msg for _r, msg in reasons[held[0].id]),
-                    )
+        self.filtered(lambda o: o.state == "sale")._crm_plus_check_still_approved()
+
+    def _crm_plus_check_still_approved(self):
+        """Confirmed orders whose rule inputs changed: evaluate the rules again.
+
+        Called after the change is written, in the same transaction. A change that makes a rule hold the order
+        is refused (the error rolls it back), or, where the company asks for it (*Changes of Confirmed Orders*),
+        kept while the order is held (no invoice, no delivery) until an approver accepts it. A held order whose
+        new figures pass every rule is released.
+        """
+        if not self:
+            return
+        reasons = self.env["crm_plus.approval.rule"]._crm_plus_evaluate(self)
+        released = self.filtered(lambda o: not reasons.get(o.id) and o.approval_state in ("pending", "rejected"))
+        for order in released:
+            order._crm_plus_log_approval(
+                "reset", self.env._("The order passes every rule again: hold released."), order.approval_rule_ids
+            )
+            order._crm_plus_close_activities()
+        released._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [fields.Command.clear()]})
+        held = self.filtered(lambda o: reasons.get(o.id))
+        requested = held.filtered(lambda o: o.company_id.crm_plus_confirmed_change == "request")
+        for order in requested:
+            order._crm_plus_request_approval(reasons[order.id])
+        for order in held - requested:
+            raise UserError(
+                self.env._(
+                    "This change of confirmed order %(order)s needs an approval (%(reasons)s): "
+                    "cancel the order, set it back to quotation and confirm it again to request one.",
+                    order=order.name,
+                    reasons="; ".join(msg for _rule, msg in reasons[order.id]),
                 )
+            )
 
     def _crm_plus_check_round_open(self):
         if any(o.round_state in ("superseded", "lost") for o in self):

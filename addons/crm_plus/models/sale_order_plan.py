@@ -7,6 +7,11 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..access import FINANCE
+from ..access import SALE_MANAGER
+from ..access import require_groups
+from ..access import trusted_context
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -33,9 +38,10 @@ class SaleOrder(models.Model):
 
     def _action_cancel(self):
         res = super()._action_cancel()
-        self.plan_id.action_cancel()
+        self.plan_id._crm_plus_cancel()
         return res
 
+    @require_groups(FINANCE, SALE_MANAGER)
     def action_generate_plan(self):
         """(Re)generate the execution plans of these orders from their template or payment terms."""
         cancelled = self.filtered(lambda order: order.state == "cancel")
@@ -54,8 +60,9 @@ class SaleOrder(models.Model):
                     plans=", ".join(started.mapped("display_name")),
                 )
             )
-        self.plan_id.unlink()
-        self._crm_plus_generate_plans()
+        # sudo: finance and sales managers (checked by the decorator) replace plans they may not all see
+        self.plan_id.sudo().unlink()
+        self.sudo()._crm_plus_generate_plans()
         if len(self) == 1:
             return self.action_open_plan()
         return True
@@ -79,7 +86,7 @@ class SaleOrder(models.Model):
         orders = self.sudo().filtered(lambda order: order.state == "sale")
         cancelled_plans = orders.plan_id.filtered("cancelled")
         started = cancelled_plans.filtered("is_started")
-        started.action_reopen()
+        started._crm_plus_reopen()
         (cancelled_plans - started).unlink()
         orders.filtered(lambda order: not order.plan_id)._crm_plus_generate_plans()
 
@@ -107,14 +114,16 @@ class SaleOrder(models.Model):
             template = order._crm_plus_plan_template()
             plan_vals.append({"order_id": order.id, "template_id": template.id})
             steps_per_order.append(order._crm_plus_plan_step_values(template, default_types))
-        Plan = self.env["crm_plus.plan"].with_context(crm_plus_plan_defer_check=True, mail_create_nolog=True)
+        Plan = trusted_context(self.env["crm_plus.plan"], crm_plus_plan_defer_check=True).with_context(
+            mail_create_nolog=True
+        )
         plans = Plan.create(plan_vals)
         step_vals = [
             dict(vals, plan_id=plan.id) for plan, values in zip(plans, steps_per_order, strict=True) for vals in values
         ]
-        self.env["crm_plus.plan.step"].with_context(
-            crm_plus_plan_defer_check=True, crm_plus_plan_no_activity=True, mail_create_nolog=True
-        ).create(step_vals)
+        trusted_context(
+            self.env["crm_plus.plan.step"], crm_plus_plan_defer_check=True, crm_plus_plan_no_activity=True
+        ).with_context(mail_create_nolog=True).create(step_vals)
         plans = plans.with_env(self.env)
         plans._check_steps()
         plans.step_ids._crm_plus_sync_activities()

@@ -1,5 +1,6 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo import tools
@@ -106,6 +107,7 @@ class CrmPlusReportApproval(models.Model):
             decisions=decisions,
         )
 
+    @api.private  # the ORM calls it at install/update; never a client (it rewrites the SQL view)
     def init(self):
         # a view until other modules could add decisions: the table is now a query (_table_query)
         tools.drop_view_if_exists(self.env.cr, self._table)

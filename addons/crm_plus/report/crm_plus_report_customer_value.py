@@ -146,6 +146,7 @@ class CrmPlusReportCustomerValue(models.Model):
             date_to=date_to,
         )
 
+    @api.private  # the ORM calls it at install/update; never a client (it rewrites the SQL view)
     def init(self):
         # a view until the period became choosable: the table is now a query (_table_query)
         tools.drop_view_if_exists(self.env.cr, self._table)

@@ -1,5 +1,6 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo import tools
@@ -79,6 +80,7 @@ class CrmPlusReportExecution(models.Model):
             """
         )
 
+    @api.private  # the ORM calls it at install/update; never a client (it rewrites the SQL view)
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))

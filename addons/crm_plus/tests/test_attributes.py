@@ -8,6 +8,8 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_plus.access import trusted_context
+
 from ..models import crm_plus_attribute as attribute_module
 from .common import CrmPlusCommon
 
@@ -370,7 +372,7 @@ class TestAttributes(AttributeCommon):
         self.a_date.action_delete()
         self.assertFalse(self.a_date.exists())
         self.assertNotIn("x_attr_since", self.Partner._fields)
-        self.a_tags.with_context(crm_plus_confirm_delete=True).unlink()
+        trusted_context(self.a_tags, crm_plus_confirm_delete=True).unlink()
         self.env.cr.execute(
             "SELECT 1 FROM information_schema.tables WHERE table_name = 'x_crm_plus_attr_sale_channels_rel'"
         )

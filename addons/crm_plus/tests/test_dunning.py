@@ -18,6 +18,7 @@ from odoo.tests.common import TransactionCase
 from odoo.tools import SQL
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_plus.access import trusted_context
 from odoo.addons.crm_plus.models.crm_plus_dunning_run import CrmPlusDunningRun
 
 from .common import CrmPlusCommon
@@ -279,7 +280,7 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
     # ------------------------------------------------------------- payments
 
     def test_paid_customer_gets_nothing(self):
-        self.order_zh.plan_id.step_ids.with_context(crm_plus_plan_tracking=True).write({"amount_done": 100.0})
+        trusted_context(self.order_zh.plan_id.step_ids, crm_plus_plan_tracking=True).write({"amount_done": 100.0})
         self._run()
         self.assertFalse(self._comms(self.customer_zh))
         self.assertFalse(self.customer_zh.crm_plus_dunning_level_id)
@@ -291,7 +292,7 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
 
         def plan_then_pay(run_self, today, batch_size, partner_ids=None):
             batches = original(run_self, today, batch_size, partner_ids)
-            order_zh.plan_id.step_ids.with_context(crm_plus_plan_tracking=True).write({"amount_done": 100.0})
+            trusted_context(order_zh.plan_id.step_ids, crm_plus_plan_tracking=True).write({"amount_done": 100.0})
             order_zh.env.flush_all()
             return batches
 
@@ -304,7 +305,7 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         self._run()
         self.assertEqual(self.customer_other.crm_plus_dunning_level_id, self.level3)
         self.assertTrue(self.customer_other.crm_plus_credit_hold)
-        self.order_other.plan_id.step_ids.with_context(crm_plus_plan_tracking=True).write({"amount_done": 100.0})
+        trusted_context(self.order_other.plan_id.step_ids, crm_plus_plan_tracking=True).write({"amount_done": 100.0})
         self._run()
         self.assertFalse(self.customer_other.crm_plus_dunning_level_id)
         self.assertFalse(self.customer_other.crm_plus_credit_hold)

@@ -144,7 +144,9 @@ class TestPlanGeneration(CrmPlusPlanCommon):
         order = self._order()
         plan = order.plan_id
         install = self._steps(plan, "manual")
-        plan.step_ids.with_user(self.salesman).write({"user_id": self.salesman.id})
+        plan.step_ids.with_user(self.sales_manager).write({"user_id": self.salesman.id})
+        with self.assertRaises(AccessError):
+            plan.step_ids.with_user(self.salesman).write({"user_id": self.salesman.id})
         install.with_user(self.salesman).action_done()
         self.assertTrue(plan.is_started)
         self.assertEqual(plan.state, "in_progress")

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tests import Form
 from odoo.tests import tagged
 
+from odoo.addons.crm_plus.access import trusted_context
+
 from .reporting_common import CrmPlusReportingCommon
 
 
@@ -450,8 +452,8 @@ class TestReporting(CrmPlusReportingCommon):
         by_name = {step.name: step for step in plan.step_ids}
         s10, s20, s_future = by_name["S10"], by_name["S20"], by_name["S-5"]
         (s10 | s20).with_user(self.salesman).action_done()
-        s10.with_context(crm_plus_plan_tracking=True).date_done = self.today - timedelta(days=12)
-        s20.with_context(crm_plus_plan_tracking=True).date_done = self.today - timedelta(days=5)
+        trusted_context(s10, crm_plus_plan_tracking=True).date_done = self.today - timedelta(days=12)
+        trusted_context(s20, crm_plus_plan_tracking=True).date_done = self.today - timedelta(days=5)
         Report = self.env["crm_plus.report.execution"]
         domain = [("plan_id", "=", plan.id)]
         [(on_time, overdue, count)] = Report._read_group(domain, [], ["on_time_rate:avg", "is_overdue:sum", "__count"])
@@ -495,7 +497,7 @@ class TestReporting(CrmPlusReportingCommon):
                     }
                 )
         # 100 collected between level 1 and level 2, 20 more after level 2
-        step.with_context(crm_plus_plan_tracking=True).write({"amount_done": 120})
+        trusted_context(step, crm_plus_plan_tracking=True).write({"amount_done": 120})
         Report = self.env["crm_plus.report.dunning"]
         by_level = {
             level: (dunned, collected, rate)

@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 from odoo.tests import tagged
 
+from odoo.addons.crm_plus.access import trusted_context
+
 from .reporting_common import CrmPlusReportingCommon
 
 ROUNDS = "crm_plus.report.rounds"
@@ -264,7 +266,7 @@ class TestReportAttributeLifecycle(CrmPlusReportingCommon):
         self.assertEqual(self.env[ROUNDS]._fields["x_attr_rl_since"].type, "datetime")
         self.assertIn("'group_by': 'x_attr_rl_since:month'", self._search_arch())
         # deleted: report fields and view entries first, then the customer field
-        since.with_user(self.crm_admin).with_context(crm_plus_confirm_delete=True).unlink()
+        trusted_context(since.with_user(self.crm_admin), crm_plus_confirm_delete=True).unlink()
         for model in (ROUNDS, "crm_plus.report.customer.value", "crm_plus.report.aging"):
             self.assertNotIn("x_attr_rl_since", self.env[model]._fields)
             self.assertNotIn("x_attr_rl_since", self._search_arch(model))

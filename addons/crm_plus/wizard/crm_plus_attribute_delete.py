@@ -3,6 +3,8 @@ from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
+from ..access import trusted_context
+
 
 class CrmPlusAttributeDelete(models.TransientModel):
     _name = "crm_plus.attribute.delete"
@@ -47,5 +49,5 @@ class CrmPlusAttributeDelete(models.TransientModel):
         return {"type": "ir.actions.act_window_close"}
 
     def action_confirm_delete(self):
-        self.with_context(active_test=False).attribute_ids.with_context(crm_plus_confirm_delete=True).unlink()
+        trusted_context(self.with_context(active_test=False).attribute_ids, crm_plus_confirm_delete=True).unlink()
         return {"type": "ir.actions.act_window_close"}

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 
 
 class CrmPlusPlanStepDone(models.TransientModel):
@@ -17,10 +18,14 @@ class CrmPlusPlanStepDone(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         steps = self.step_ids
+        steps._crm_plus_check_can_close()
         if self.attachment_ids:
-            # the documents uploaded in the wizard belong to the (single) step they justify
-            self.attachment_ids.write({"res_model": steps._name, "res_id": steps[:1].id})
-        if self.note:
-            steps.write({"note": self.note})
-        steps.with_context(crm_plus_plan_done_attachment_ids=self.attachment_ids.ids).action_done()
+            uploads = self.attachment_ids.filtered(
+                lambda a: a.create_uid == self.env.user and a.res_model in (self._name, False) and not a.res_id
+            )
+            if uploads != self.attachment_ids:
+                raise AccessError(self.env._("Attach the documents you upload in this dialog only."))
+            # sudo: the user's own uploads move to the step he may close (checked above); he may not write steps
+            uploads.sudo().write({"res_model": steps._name, "res_id": steps[:1].id})
+        steps._crm_plus_mark_done(note=self.note or None, attachments=self.attachment_ids)
         return {"type": "ir.actions.act_window_close"}

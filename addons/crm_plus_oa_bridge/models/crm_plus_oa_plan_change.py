@@ -97,7 +97,8 @@ class CrmPlusOaPlanChange(models.Model):
         travels it; without one the changes apply at once (crm_plus as usual).
         """
         plan.ensure_one()
-        plan.check_access("write")
+        # a request needs read access (its route decides); a change applied at once needs write access
+        plan.check_access("read")
         steps = self.env["crm_plus.plan.step"].union(*changes)
         if not reason or not reason.strip():
             raise UserError(self.env._("Say why the plan changes."))
@@ -124,6 +125,7 @@ class CrmPlusOaPlanChange(models.Model):
             raise UserError(self.env._("Nothing changes: give the steps a new date or amount."))
         route = self._crm_plus_oa_route_for(plan)
         if not route:
+            plan.check_access("write")
             plan.step_ids.browse([line["step_id"] for line in lines])._crm_plus_oa_apply_changes(lines)
             return self.browse()
         self._crm_plus_oa_check_proposal(plan, lines)

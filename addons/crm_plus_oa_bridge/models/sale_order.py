@@ -239,10 +239,12 @@ class SaleOrder(models.Model):
             self._crm_plus_oa_reject_reviews(reason)
         return super()._crm_plus_approval_refused(reason)
 
-    def _crm_plus_reset_approval(self):
+    def _crm_plus_reset_approval(self, comment=None):
         for order in self.filtered(lambda o: o._crm_plus_oa_reviews()):
-            order._crm_plus_oa_close_round("reset", self.env._("The order changed during or after its approval."))
-        return super()._crm_plus_reset_approval()
+            order._crm_plus_oa_close_round(
+                "reset", comment or self.env._("The order changed during or after its approval.")
+            )
+        return super()._crm_plus_reset_approval(comment)
 
     def _crm_plus_oa_check_contract(self):
         route = self._crm_plus_oa_read("oa_route_id")

@@ -13,8 +13,10 @@ class TestOaDocumentTypes(OaCommon):
         super().setUpClass()
         cls.company.crm_plus_default_max_discount = 10.0
         Rule = cls.env["crm_plus.approval.rule"]
-        cls.discount_rule = Rule.create({"name": "Discount limit", "rule_type": "discount"})
-        cls.hold_rule = Rule.create({"name": "Credit hold", "rule_type": "dunning_level"})
+        # the company's default rules (crm_plus creates them for every company)
+        defaults = Rule.search([("company_id", "=", cls.company.id), ("default_key", "!=", False)])
+        cls.discount_rule = defaults.filtered(lambda r: r.default_key == "discount")
+        cls.hold_rule = defaults.filtered(lambda r: r.default_key == "credit_hold")
         policy = cls.env["crm_plus.dunning.policy"].create(
             {
                 "name": "OA policy",

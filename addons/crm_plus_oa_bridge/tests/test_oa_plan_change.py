@@ -7,6 +7,8 @@ from odoo.tests import Form
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.crm_plus.access import trusted_context
+
 from .common import OaCommon
 
 RPC_FLAGS = {"crm_plus_plan_tracking": True, "crm_plus_plan_defer_check": True, "crm_plus_oa_plan_gate": True}
@@ -103,15 +105,18 @@ class TestOaPlanChange(OaCommon):
             self.order.with_user(self.salesman).action_generate_plan()
         self.assertEqual(len(self.plan.step_ids), 2)
         # what crm_plus changes on its own still goes through (responsible, automatic follow-up)
-        self.balance.with_user(self.salesman).write({"user_id": self.colleague.id})
+        self.balance.with_user(self.sales_manager).write({"user_id": self.colleague.id})
 
     def test_without_route_plans_change_as_before(self):
         self.plan_route.active = False
         new_date = self.balance.date_due + timedelta(days=3)
-        self.balance.with_user(self.salesman).write({"date_due": new_date})
+        self.balance.with_user(self.sales_manager).write({"date_due": new_date})
         self.assertEqual(self.balance.date_due, new_date)
+        # without a route a salesperson cannot change the plan (finance and sales managers can)
+        with self.assertRaises(AccessError):
+            self._request()
         # the request path applies at once, without a request
-        change = self._request()
+        change = self._request(user=self.sales_manager)
         self.assertFalse(change)
         self.assertAlmostEqual(self.deposit.amount, self.total / 2, places=2)
         self.assertFalse(self.env["crm_plus_oa.plan.change"].search([("plan_id", "=", self.plan.id)]))
@@ -186,7 +191,7 @@ class TestOaPlanChange(OaCommon):
         self.assertFalse(Change.search([("plan_id", "=", self.plan.id)]))
         # the plan starts while the request waits: the last approval is refused, the request stays
         change = self._request()
-        self.deposit.with_context(crm_plus_plan_tracking=True).write({"amount_done": 1.0})
+        trusted_context(self.deposit, crm_plus_plan_tracking=True).write({"amount_done": 1.0})
         change.with_user(self.finance).action_oa_approve()
         with self.assertRaisesRegex(UserError, "has started"):
             change.with_user(self.finance2).action_oa_approve()

@@ -1,0 +1,246 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Who may call what, and which context keys crm_plus trusts (STYLE §10).
+
+Every method without a leading underscore is an endpoint: any user who can
+read a record may call it over XML-RPC/JSON-RPC, with the context they choose.
+This module is the one place that says, for crm_plus:
+
+* ``PUBLIC_METHODS``: every public method of crm_plus's models, with the
+  groups it requires and the states it accepts. ``tests/test_security_public_api``
+  fails when a model gains a public method this dict does not name, or when the
+  groups listed differ from the method's ``require_groups`` decorator.
+* ``require_groups(*xmlids)``: the decorator that enforces the groups at the top
+  of a public method (``AccessError`` unless the user has one of them, or the
+  environment is superuser: the addon's own code after its own checks).
+* ``TRUSTED_CONTEXT_KEYS``: every context key that changes behaviour (skips a
+  check, poses as tracking, ...), with who sets it. Such keys are set with
+  ``trusted_context(records, key=True)`` and read with ``is_trusted(env, key)``:
+  the value stored is a private Python object that JSON/XML values sent by a
+  client can never be, so a client putting the key in its context gets the
+  behaviour of a context without it.
+
+Other addons (crm_plus_oa_bridge) declare their own keys with
+``declare_trusted_keys`` and keep their own ``PUBLIC_METHODS``.
+"""
+
+import functools
+import inspect
+
+from odoo.exceptions import AccessError
+
+
+class _Trusted:
+    """The value of a trusted context key: only Python code can produce it."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def __repr__(self):
+        return f"<trusted {self.key}>"
+
+
+# key -> who sets it and why (the only keys trusted_context accepts)
+TRUSTED_CONTEXT_KEYS = {
+    "crm_plus_approval_gate": "sale.order: the approval methods writing approval/round fields and confirming",
+    "crm_plus_confirm_delete": "the attribute delete wizard, after the administrator confirmed the loss of values",
+    "crm_plus_plan_tracking": "plan tracking (accounting/stock events) and the authorised plan/step actions: "
+    "done amounts, cancellation and dates move without the 'plan started' checks",
+    "crm_plus_plan_defer_check": "plan create/write: step totals are checked once, after all steps are written",
+    "crm_plus_plan_no_activity": "plan generation: step to-dos are created once for the whole plan",
+}
+_MARKERS = {}
+
+
+def declare_trusted_keys(keys):
+    """Let another addon declare its trusted keys ``{key: who sets it}`` (called at import)."""
+    for key, why in keys.items():
+        if key in TRUSTED_CONTEXT_KEYS and TRUSTED_CONTEXT_KEYS[key] != why:
+            raise ValueError(f"trusted context key {key!r} declared twice")
+        TRUSTED_CONTEXT_KEYS[key] = why
+
+
+def _marker(key):
+    if key not in TRUSTED_CONTEXT_KEYS:
+        raise KeyError(f"{key!r} is not declared in TRUSTED_CONTEXT_KEYS")
+    # one marker per key: environments with the same trusted keys are the same environment
+    return _MARKERS.setdefault(key, _Trusted(key))
+
+
+def trusted_context(records, **keys):
+    """``records`` with the trusted ``keys`` set (``key=True``) or removed (``key=False``)."""
+    context = dict(records.env.context)
+    for key, value in keys.items():
+        marker = _marker(key)
+        if value:
+            context[key] = marker
+        else:
+            context.pop(key, None)
+    return records.with_context(context)
+
+
+def is_trusted(env, key):
+    """Whether crm_plus code (never a client) set ``key`` in ``env``'s context."""
+    return env.context.get(key) is _marker(key)
+
+
+def require_groups(*xmlids):
+    """Public method decorator: the caller must belong to one of ``xmlids`` (or be superuser)."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def guarded(self, *args, **kwargs):
+            if not self.env.su and not any(self.env.user.has_group(xmlid) for xmlid in xmlids):
+                raise AccessError(
+                    self.env._(
+                        "You are not allowed to do this (%(action)s on %(model)s).",
+                        action=method.__name__,
+                        model=self._description,
+                    )
+                )
+            return method(self, *args, **kwargs)
+
+        guarded._crm_plus_groups = frozenset(xmlids)
+        return guarded
+
+    return decorate
+
+
+def public_methods(registry, module_prefix):
+    """{model: {method name: function}} of public methods defined by classes of one addon.
+
+    A method counts when a class of the addon (``odoo.addons.<addon>.``) defines it,
+    overrides of Odoo's included: an override is an endpoint that behaves as we wrote it.
+    """
+    found = {}
+    for model_name, model_cls in registry.items():
+        for cls in model_cls.__mro__:
+            if not (cls.__module__ or "").startswith(module_prefix):
+                continue
+            for name, value in vars(cls).items():
+                if name.startswith("_") or not inspect.isfunction(value):
+                    continue
+                if getattr(getattr(model_cls, name, None), "_api_private", False):
+                    continue
+                found.setdefault(model_name, {})[name] = getattr(model_cls, name)
+    return found
+
+
+# Groups, by the names used below.
+SALESMAN = "sales_team.group_sale_salesman"
+ALL_LEADS = "sales_team.group_sale_salesman_all_leads"
+SALE_MANAGER = "sales_team.group_sale_manager"
+APPROVER = "crm_plus.crm_plus_group_approver"
+FINANCE = "crm_plus.crm_plus_group_finance"
+ADMIN = "crm_plus.crm_plus_group_admin"
+INTERNAL = "base.group_user"
+
+# Context keys read from the client's context on purpose: they only shape what the user sees.
+CLIENT_CONTEXT_KEYS = {
+    "tz": "the user's time zone (dates of the customer value report)",
+    "crm_plus_abc_date_from": "period of the customer value report (figures of records the user may read)",
+    "crm_plus_abc_date_to": "period of the customer value report (figures of records the user may read)",
+}
+
+_ACL = "access rights and record rules"
+_READ = "any user who may read the record (opens a view or prints)"
+
+# model -> method -> (groups the method's @require_groups enforces (empty: none), states and other checks).
+# Overrides of ORM methods (create, write, copy...) are listed with what they refuse.
+PUBLIC_METHODS = {
+    "account.move": {
+        "button_cancel": ((), f"{_ACL}; then plan tracking follows the cancelled invoice"),
+        "button_draft": ((), f"{_ACL}; then plan tracking follows the reset invoice"),
+    },
+    "account.partial.reconcile": {
+        "create": ((), f"{_ACL}; then plan tracking follows the reconciliation"),
+        "unlink": ((), f"{_ACL}; then plan tracking follows the unreconciliation"),
+    },
+    "crm.lead": {"action_view_crm_plus_rounds": ((), _READ)},
+    "crm_plus.attribute": {
+        "action_delete": ((), f"{_ACL} (administrator): opens the delete confirmation"),
+        "action_open_partners_with_values": ((), _READ),
+        "copy_data": ((), f"{_ACL} (administrator)"),
+        "create": ((), f"{_ACL} (administrator)"),
+        "write": ((), f"{_ACL} (administrator)"),
+    },
+    "crm_plus.attribute.delete": {
+        "action_archive_attributes": ((), f"{_ACL} (administrator)"),
+        "action_confirm_delete": ((), f"{_ACL} (administrator)"),
+    },
+    "crm_plus.attribute.option": {
+        "create": ((), f"{_ACL} (administrator)"),
+        "write": ((), f"{_ACL} (administrator)"),
+    },
+    "crm_plus.customer.category": {"action_open_partners": ((), _READ)},
+    "crm_plus.dunning.communication": {
+        "action_cancel": ((), f"{_ACL} (finance writes); not once sent"),
+        "action_mark_sent": ((), f"{_ACL} (finance writes); draft or failed"),
+        "action_print": ((), f"{_ACL}; letters in draft are marked sent (finance writes)"),
+        "action_retry": ((), f"{_ACL} (finance writes); failed emails only"),
+    },
+    "crm_plus.dunning.run.wizard": {
+        "action_refresh": ((), f"{_ACL} (finance)"),
+        "action_run": ((), f"{_ACL} (finance)"),
+        "action_run_background": ((), f"{_ACL} (finance)"),
+        "create": ((), f"{_ACL} (finance)"),
+    },
+    "crm_plus.plan": {
+        "action_cancel": ((FINANCE, SALE_MANAGER), "plans not cancelled; logged in the chatter"),
+        "action_open_steps": ((), _READ),
+        "action_track": ((), "any reader: recomputes done amounts from the documents themselves"),
+        "create": ((), f"{_ACL} (finance, sales manager); 'cancelled' and computed fields refused"),
+        "write": ((), f"{_ACL} (finance, sales manager); order, 'cancelled' and computed fields refused"),
+    },
+    "crm_plus.plan.step": {
+        "action_cancel": ((FINANCE, SALE_MANAGER), "plan not started; logged in the chatter"),
+        "action_done": ((), "manual steps: their responsible or a sales manager; dunning steps: finance"),
+        "action_open_done_wizard": ((), _READ),
+        "action_open_order": ((), _READ),
+        "action_reopen": ((FINANCE, SALE_MANAGER), "manual steps marked done; logged in the chatter"),
+        "create": ((), f"{_ACL} (finance, sales manager); plan not started; done/cancelled refused"),
+        "unlink": ((), f"{_ACL} (sales manager); plan not started"),
+        "write": ((), f"{_ACL} (finance, sales manager); planned fields until the plan starts; done/cancelled refused"),
+    },
+    "crm_plus.plan.step.done": {
+        "action_confirm": ((), "same checks as crm_plus.plan.step.action_done, before anything is written"),
+    },
+    "crm_plus.report.customer.value.period": {"action_open": ((), _READ)},
+    "crm_plus.target": {"get_import_templates": ((), "any reader: the xlsx template to import targets")},
+    "crm_plus.xlsx.export": {"action_export": ((), "exports only what the user may read (his own access)")},
+    "ir.fields.converter": {"db_id_for": ((), "import: resolves attribute options the user may read")},
+    "res.company": {"create": ((), f"{_ACL} (settings); creates the company's default approval rules")},
+    "res.partner": {
+        "action_crm_plus_dunning_communications": ((), _READ),
+        "action_open_crm_plus_plans": ((), _READ),
+        "create": ((), f"{_ACL}; required attributes checked"),
+        "write": ((), f"{_ACL}; attribute edit groups and required attributes checked"),
+    },
+    "sale.order": {
+        "action_accept_round": ((), "opens the accept wizard (open rounds only)"),
+        "action_approve": ((), "pending orders; the user must be one of the order's approvers (AccessError)"),
+        "action_compare_rounds": ((), _READ),
+        "action_confirm": ((), "rules evaluated (company setting); pending or closed rounds refused"),
+        "action_draft": ((), f"{_ACL}; drops the order's approval (evaluated again on confirmation)"),
+        "action_generate_plan": ((FINANCE, SALE_MANAGER), "not cancelled, plan not started"),
+        "action_new_round": ((), f"{_ACL}; open quotations only"),
+        "action_open_plan": ((), _READ),
+        "action_reject": ((), "pending orders; the user must be one of the order's approvers (AccessError)"),
+        "action_view_rounds": ((), _READ),
+        "create": ((), "approval/round fields refused; created confirmed only if no rule holds it"),
+        "write": (
+            (),
+            "approval/round fields and confirmation refused; closed rounds locked; a confirmed order's "
+            "rule inputs re-evaluated (refused when a rule holds it)",
+        ),
+    },
+    "sale.order.approval.reject": {"action_reject": ((), "same checks as sale.order.action_reject")},
+    "sale.order.line": {
+        "create": ((), f"{_ACL}; approval withdrawn; a confirmed order is re-evaluated"),
+        "write": ((), f"{_ACL}; approval withdrawn on figure changes; a confirmed order is re-evaluated"),
+    },
+    "sale.order.round.accept": {"action_accept": ((), "open rounds only")},
+    "sale.order.round.compare": {"action_print": ((), _READ)},
+}
