@@ -1,7 +1,10 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api
 from odoo import fields
 from odoo import models
+
+from ..messages import render_all
 
 
 class CrmPlusApprovalEntry(models.Model):
@@ -26,5 +29,13 @@ class CrmPlusApprovalEntry(models.Model):
         readonly=True,
     )
     comment = fields.Text(readonly=True)
-    reason = fields.Text(string="Rules and Figures", readonly=True)
+    reason = fields.Text(string="Rules and Figures (as written)", readonly=True)
+    reason_data = fields.Json(readonly=True)
+    reason_display = fields.Text(string="Rules and Figures", compute="_compute_reason_display")
     rule_ids = fields.Many2many("crm_plus.approval.rule", string="Rules", readonly=True)
+
+    @api.depends("reason", "reason_data")
+    @api.depends_context("lang")
+    def _compute_reason_display(self):
+        for entry in self:
+            entry.reason_display = render_all(self.env, entry.reason_data) if entry.reason_data else entry.reason

@@ -6,13 +6,19 @@ from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from ..messages import Message
+from ..messages import Ref
+from ..messages import _lt
+
 
 class CrmPlusApprovalRule(models.Model):
     """A condition that holds an order back until an approver agrees.
 
     Each ``rule_type`` is evaluated by ``_evaluate_<rule_type>(orders)`` on one
     rule, returning ``{order_id: message}`` for the orders it holds back, with
-    the figures in the message. Add a type with ``selection_add`` and its
+    the figures in the message: a lazy translation ``_lt("...", figure=...)``
+    (see ``messages.py``: every reader gets it in their language; ``Ref`` for a
+    translatable figure such as the rule's name) or a plain string. Add a type with ``selection_add`` and its
     ``_evaluate_`` method; evaluators read the orders as a batch (constant
     number of queries whatever the number of lines).
     """
@@ -108,12 +114,8 @@ class CrmPlusApprovalRule(models.Model):
         # customer, payment); they read costs, credit and HR limits on their behalf.
         orders = orders.sudo()
         for order in orders.filtered(lambda o: o.company_id.crm_plus_order_approval == "always"):
-            result[order.id] = [
-                (
-                    self.browse(),
-                    self.env._("Every order of %(company)s needs an approval.", company=order.company_id.name),
-                )
-            ]
+            message = _lt("Every order of %(company)s needs an approval.", company=order.company_id.name)
+            result[order.id] = [(self.browse(), Message(self.env, message))]
         orders = orders.filtered(lambda o: o.company_id.crm_plus_order_approval == "rules")
         if not orders:
             return result
@@ -123,7 +125,7 @@ class CrmPlusApprovalRule(models.Model):
             if not company_orders:
                 continue
             for order_id, message in getattr(rule, f"_evaluate_{rule.rule_type}")(company_orders).items():
-                result.setdefault(order_id, []).append((rule.with_env(self.env), message))
+                result.setdefault(order_id, []).append((rule.with_env(self.env), Message(self.env, message)))
         return result
 
     def _order_amount_company(self, order, field="amount_untaxed"):
@@ -141,9 +143,9 @@ class CrmPlusApprovalRule(models.Model):
         for order in orders:
             amount = self._order_amount_company(order)
             if self.currency_id.compare_amounts(amount, self.amount_threshold) > 0:
-                result[order.id] = self.env._(
+                result[order.id] = _lt(
                     "%(rule)s: untaxed amount %(amount)s is above %(threshold)s.",
-                    rule=self.name,
+                    rule=Ref(self, "name"),
                     amount=self.currency_id.format(amount),
                     threshold=self.currency_id.format(self.amount_threshold),
                 )
@@ -164,15 +166,15 @@ class CrmPlusApprovalRule(models.Model):
             ]
             if over:
                 worst = max(over, key=lambda line: line.discount)
-                result[order.id] = self.env._(
+                result[order.id] = _lt(
                     "%(rule)s: %(count)s line(s) discounted above the %(limit)s%% limit of %(user)s "
                     "(highest %(discount)s%% on %(product)s).",
-                    rule=self.name,
+                    rule=Ref(self, "name"),
                     count=len(over),
                     limit=round(limit, 2),
-                    user=order.user_id.name or self.env._("no salesperson"),
+                    user=order.user_id.name or _lt("no salesperson"),
                     discount=round(worst.discount, 2),
-                    product=worst.product_id.display_name,
+                    product=Ref(worst.product_id),
                 )
         return result
 
@@ -184,9 +186,9 @@ class CrmPlusApprovalRule(models.Model):
                 continue
             margin = order.margin_percent * 100
             if float_compare(margin, self.margin_floor, precision_digits=2) < 0:
-                result[order.id] = self.env._(
+                result[order.id] = _lt(
                     "%(rule)s: margin %(margin)s%% is below the %(floor)s%% floor.",
-                    rule=self.name,
+                    rule=Ref(self, "name"),
                     margin=round(margin, 2),
                     floor=round(self.margin_floor, 2),
                 )
@@ -205,9 +207,9 @@ class CrmPlusApprovalRule(models.Model):
             # the order adds its total, taxes included, to what the customer owes
             exposure = partner.credit + self._order_amount_company(order, "amount_total")
             if company.currency_id.compare_amounts(exposure, limit) > 0:
-                result[order.id] = self.env._(
+                result[order.id] = _lt(
                     "%(rule)s: receivable %(credit)s + this order = %(exposure)s, above the credit limit %(limit)s.",
-                    rule=self.name,
+                    rule=Ref(self, "name"),
                     credit=company.currency_id.format(partner.credit),
                     exposure=company.currency_id.format(exposure),
                     limit=company.currency_id.format(limit),
@@ -220,10 +222,11 @@ class CrmPlusApprovalRule(models.Model):
         for order in orders:
             term = order.payment_term_id
             if term and term not in self.payment_term_ids:
-                result[order.id] = self.env._(
+                result[order.id] = _lt(
                     "%(rule)s: payment terms %(term)s are not among the allowed ones (%(allowed)s).",
-                    rule=self.name,
-                    term=term.name,
-                    allowed=", ".join(self.payment_term_ids.mapped("name")) or self.env._("immediate payment only"),
+                    rule=Ref(self, "name"),
+                    term=Ref(term, "name"),
+                    allowed=[Ref(allowed, "name") for allowed in self.payment_term_ids]
+                    or _lt("immediate payment only"),
                 )
         return result

@@ -3,6 +3,9 @@
 from odoo import fields
 from odoo import models
 
+from ..messages import Ref
+from ..messages import _lt
+
 
 class CrmPlusApprovalRule(models.Model):
     _inherit = "crm_plus.approval.rule"
@@ -19,10 +22,10 @@ class CrmPlusApprovalRule(models.Model):
         for order in orders:
             level = order.partner_id.commercial_partner_id.crm_plus_dunning_level_id
             if level.credit_hold:
-                result[order.id] = self.env._(
+                result[order.id] = _lt(
                     "%(rule)s: customer %(customer)s is at dunning level %(level)s (credit hold).",
-                    rule=self.name,
+                    rule=Ref(self, "name"),
                     customer=order.partner_id.commercial_partner_id.display_name,
-                    level=level.name,
+                    level=Ref(level, "name"),
                 )
         return result

@@ -42,6 +42,8 @@ from odoo.fields import Domain
 
 from ..access import is_trusted
 from ..access import trusted_context
+from ..messages import Message
+from ..messages import render_all
 
 APPROVAL_STATES = [
     ("none", "Not required"),
@@ -83,6 +85,7 @@ GUARDED_FIELDS = frozenset(
         "approval_state",
         "approval_user_ids",
         "approval_reason",
+        "approval_reason_data",
         "approval_rule_ids",
         "approval_requested_by_id",
         "round_state",
@@ -121,7 +124,16 @@ class SaleOrder(models.Model):
         APPROVAL_STATES, default="none", copy=False, readonly=True, required=True, tracking=True, index=True
     )
     approval_reason = fields.Text(
-        string="Approval Reasons", copy=False, readonly=True, help="Rules the order triggers, with their figures."
+        string="Approval Reasons (as written)",
+        copy=False,
+        readonly=True,
+        help="Rules the order triggers, with their figures, in the language of who asked.",
+    )
+    approval_reason_data = fields.Json(copy=False, readonly=True)
+    approval_reason_display = fields.Text(
+        string="Approval Reasons",
+        compute="_compute_approval_reason_display",
+        help="Rules the order triggers, with their figures, in your language.",
     )
     approval_rule_ids = fields.Many2many("crm_plus.approval.rule", string="Triggered Rules", copy=False, readonly=True)
     approval_user_ids = fields.Many2many(
@@ -147,6 +159,13 @@ class SaleOrder(models.Model):
         for order in self:
             root = order.round_root_id.id or order.id
             order.round_count = counts.get(root, 0) + 1
+
+    @api.depends("approval_reason", "approval_reason_data")
+    @api.depends_context("lang")
+    def _compute_approval_reason_display(self):
+        for order in self:
+            data = order.approval_reason_data
+            order.approval_reason_display = render_all(self.env, data) if data else order.approval_reason
 
     @api.depends("approval_state", "approval_user_ids")
     @api.depends_context("uid")
@@ -424,27 +443,34 @@ class SaleOrder(models.Model):
         """SEAM. Put this order on hold with ``reasons`` [(rule, message), ...] and notify approvers."""
         self.ensure_one()
         rules = self.env["crm_plus.approval.rule"].union(*[rule for rule, _msg in reasons])
-        text = "\n".join(msg for _rule, msg in reasons)
+        values = self._crm_plus_reason_values(reasons)
         self._crm_plus_gate().write(
             {
                 "approval_state": "pending",
-                "approval_reason": text,
+                **values,
                 "approval_rule_ids": [fields.Command.set(rules.ids)],
                 "approval_requested_by_id": self.env.uid,
             }
         )
         approvers = self._crm_plus_approvers()
         self._crm_plus_gate().write({"approval_user_ids": [fields.Command.set(approvers.ids)]})
-        self._crm_plus_log_approval("requested", text, rules)
+        self._crm_plus_log_approval("requested", values["approval_reason"], rules)
         for user in approvers:
+            # each approver reads the reasons in his own language
+            lang = user.lang or self.env.lang
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=self.env._("Approve order %(name)s", name=self.name),
-                note=text,
+                summary=self.with_context(lang=lang).env._("Approve order %(name)s", name=self.name),
+                note=render_all(self.env, values["approval_reason_data"], lang=lang),
                 user_id=user.id,
             )
         if not approvers:
             self.message_post(body=self.env._("No approver found for this order: ask a sales manager."))
+
+    def _crm_plus_reason_values(self, reasons):
+        """Values storing ``reasons`` [(rule, message)]: the text as written and the data every reader renders."""
+        messages = [Message(self.env, message) for _rule, message in reasons]
+        return {"approval_reason": "\n".join(messages), "approval_reason_data": [m.data for m in messages]}
 
     def _crm_plus_check_approver(self):
         for order in self:
@@ -586,6 +612,7 @@ class SaleOrder(models.Model):
                 "comment": comment or False,
                 "rule_ids": [fields.Command.set(rules.ids)],
                 "reason": self.approval_reason,
+                "reason_data": self.approval_reason_data,
             }
         )
         labels = dict(self.env["crm_plus.approval.entry"]._fields["decision"]._description_selection(self.env))

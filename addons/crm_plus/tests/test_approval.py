@@ -409,3 +409,27 @@ class TestApprovalRoles(ApprovalCommon):
         hr_user = new_test_user(self.env, login="cp_hr", groups="hr.group_hr_user")
         self.salesman_employee.with_user(hr_user).write({"max_discount_override": True, "max_discount": 25.0})
         self.assertEqual(self.salesman_employee.max_discount, 25.0)
+
+
+@tagged("post_install", "-at_install")
+class TestApprovalReasonLanguage(ApprovalCommon):
+    """Reasons are stored as rule + figures and read in each reader's language."""
+
+    def test_chinese_approver_reads_the_english_request_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.amount_rule.with_context(lang="zh_CN").name = "大订单"
+        self.salesman.lang = "en_US"
+        self.approver.lang = "zh_CN"
+        order = self._make_order(lines=2, price=600.0)
+        order.with_user(self.salesman).with_context(lang="en_US").action_confirm()
+        self.assertIn("Big orders: untaxed amount", order.approval_reason)
+        as_approver = order.with_user(self.approver).with_context(lang="zh_CN")
+        self.assertIn("大订单", as_approver.approval_reason_display)
+        self.assertIn("未税金额", as_approver.approval_reason_display)
+        self.assertIn("1,800.00", as_approver.approval_reason_display)
+        self.assertIn("Big orders: untaxed amount", order.with_context(lang="en_US").approval_reason_display)
+        # the approver's to-do and the history read in Chinese too
+        activity = self._activities(order, self.approver)
+        self.assertIn("大订单", activity.note)
+        entry = order.approval_entry_ids.filtered(lambda e: e.decision == "requested")
+        self.assertIn("大订单", entry.with_context(lang="zh_CN").reason_display)

@@ -338,3 +338,31 @@ class TestControlOverXmlRpc(ApprovalCommon, HttpCase):
                 self._call(user, "crm_plus.plan.step", method, args, context=context)
         step.invalidate_recordset()
         self.assertEqual((step.amount_done, step.cancelled), (0.0, False))
+
+    @mute_logger("odoo.http", "odoo.addons.rpc.controllers.xmlrpc")
+    def test_default_discount_rule_holds_over_rpc(self):
+        """Class 6: nothing to configure but the job's 10% limit: a 15% discount waits for approval."""
+        self.amount_rule.active = False
+        order = self._make_order(discount=15.0)
+        self._call(self.salesman, "sale.order", "action_confirm", [order.ids])
+        order.invalidate_recordset()
+        self.assertEqual((order.state, order.approval_state), ("draft", "pending"))
+        with self.assertRaises(Fault):
+            self._call(self.salesman, "res.company", "write", [self.company.ids, {"crm_plus_order_approval": "never"}])
+        self.assertEqual(self.company.crm_plus_order_approval, "rules")
+
+    @mute_logger("odoo.http", "odoo.addons.rpc.controllers.xmlrpc", "odoo.addons.base.models.ir_rule")
+    def test_approver_cannot_edit_over_rpc(self):
+        """Class 5: being asked to approve gives read access only, before and after deciding."""
+        self.approver_employee.user_id = False
+        order = self._make_order(lines=2, price=600.0)
+        self._call(self.salesman, "sale.order", "action_confirm", [order.ids])
+        self.assertTrue(self._call(self.approver, "sale.order", "read", [order.ids, ["name"]]))
+        line = order.order_line[:1]
+        with self.assertRaises(Fault):
+            self._call(self.approver, "sale.order.line", "write", [line.ids, {"discount": 60.0}])
+        self._call(self.approver, "sale.order", "action_approve", [order.ids])
+        with self.assertRaises(Fault):
+            self._call(self.approver, "sale.order.line", "write", [line.ids, {"discount": 60.0}])
+        line.invalidate_recordset()
+        self.assertEqual(line.discount, 0.0)

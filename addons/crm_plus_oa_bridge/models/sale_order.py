@@ -173,11 +173,12 @@ class SaleOrder(models.Model):
         salesperson = self._crm_plus_oa_read("user_id")
         plan = route._crm_plus_oa_plan(self, salesperson or requester, salesperson | requester)
         rules = self.env["crm_plus.approval.rule"].union(*[rule for rule, _msg in reasons])
-        text = "\n".join(msg for _rule, msg in reasons)
+        values = self._crm_plus_reason_values(reasons)
+        text = values["approval_reason"]
         self._crm_plus_gate().write(
             {
                 "approval_state": "pending",
-                "approval_reason": text,
+                **values,
                 "approval_rule_ids": [Command.set(rules.ids)],
                 "approval_requested_by_id": requester.id,
             }
