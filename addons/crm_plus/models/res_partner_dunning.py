@@ -33,9 +33,7 @@ class ResPartner(models.Model):
         string="Credit Hold",
         help="The customer's dunning level holds credit: new orders need approval.",
     )
-    crm_plus_can_edit_dunning = fields.Boolean(
-        compute="_compute_crm_plus_can_edit_dunning", string="May Edit Dunning"
-    )
+    crm_plus_can_edit_dunning = fields.Boolean(compute="_compute_crm_plus_can_edit_dunning", string="May Edit Dunning")
     crm_plus_dunning_communication_ids = fields.One2many(
         "crm_plus.dunning.communication", "partner_id", string="Dunning Communications"
     )
