@@ -244,12 +244,6 @@ class CrmPlusOaPlanChange(models.Model):
         change.message_post(body=self.env._("Approved and applied."))
 
     # ---------------------------------------------------------------- actions
-    def validate_tier(self):
-        return self.action_oa_approve()
-
-    def reject_tier(self):
-        return self.action_reject()
-
     def _crm_plus_oa_reject(self, reason):
         """Checked entry point of the rejection (comment wizard)."""
         self.ensure_one()

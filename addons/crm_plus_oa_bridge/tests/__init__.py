@@ -9,3 +9,4 @@ from . import test_oa_plan_change
 from . import test_oa_quotations_contracts
 from . import test_oa_routes
 from . import test_oa_security
+from . import test_oa_security_attacks
