@@ -176,16 +176,16 @@ PUBLIC_METHODS = {
     },
     "crm_plus.customer.category": {"action_open_partners": ((), _READ)},
     "crm_plus.dunning.communication": {
-        "action_cancel": ((), f"{_ACL} (finance writes); not once sent"),
-        "action_mark_sent": ((), f"{_ACL} (finance writes); draft or failed"),
-        "action_print": ((), f"{_ACL}; letters in draft are marked sent (finance writes)"),
-        "action_retry": ((), f"{_ACL} (finance writes); failed emails only"),
+        "action_cancel": ((FINANCE,), "not once sent; the queued mail is cancelled with it"),
+        "action_mark_sent": ((FINANCE,), "draft or failed"),
+        "action_print": ((), f"{_READ}; draft letters (marked sent when printed): finance only"),
+        "action_retry": ((FINANCE,), "failed emails only, the customer's address fixed"),
     },
     "crm_plus.dunning.run.wizard": {
-        "action_refresh": ((), f"{_ACL} (finance)"),
-        "action_run": ((), f"{_ACL} (finance)"),
-        "action_run_background": ((), f"{_ACL} (finance)"),
-        "create": ((), f"{_ACL} (finance)"),
+        "action_refresh": ((FINANCE,), "the preview of the wizard's customers"),
+        "action_run": ((FINANCE,), "runs the wizard's customers (or all) of the user's companies"),
+        "action_run_background": ((FINANCE,), "triggers the scheduled run"),
+        "create": ((), f"{_ACL} (finance), checked again in create"),
     },
     "crm_plus.plan": {
         "action_cancel": ((FINANCE, SALE_MANAGER), "plans not cancelled; logged in the chatter"),
@@ -215,8 +215,12 @@ PUBLIC_METHODS = {
     "res.partner": {
         "action_crm_plus_dunning_communications": ((), _READ),
         "action_open_crm_plus_plans": ((), _READ),
-        "create": ((), f"{_ACL}; required attributes checked"),
-        "write": ((), f"{_ACL}; attribute edit groups and required attributes checked"),
+        "create": ((), f"{_ACL}; required attributes checked; dunning policy/level/credit hold: finance only"),
+        "write": (
+            (),
+            f"{_ACL}; attribute edit groups and required attributes checked; dunning policy/level/credit hold: "
+            "finance only (the run writes levels in SQL)",
+        ),
     },
     "sale.order": {
         "action_accept_round": ((), "opens the accept wizard (open rounds only)"),

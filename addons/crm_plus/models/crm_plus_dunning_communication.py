@@ -3,8 +3,11 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 
+from ..access import FINANCE
+from ..access import require_groups
 from .crm_plus_dunning_level import CHANNELS
 
 
@@ -86,12 +89,15 @@ class CrmPlusDunningCommunication(models.Model):
     # --------------------------------------------------------------- actions
 
     def action_print(self):
-        """Print the statement (email channel) or letter and mark letters sent."""
+        """Print the statement (email channel) or letter and mark letters sent (finance only)."""
         letters = self.filtered(lambda c: c.channel == "letter" and c.state == "draft")
+        if letters and not (self.env.su or self.env.user.has_group(FINANCE)):
+            raise AccessError(self.env._("Only finance prints dunning letters: printing marks them sent."))
         letters.write({"state": "sent"})
         report = "crm_plus.action_report_dunning_letter" if letters else "crm_plus.action_report_dunning_statement"
         return self.env.ref(report).report_action(self)
 
+    @require_groups(FINANCE)
     def action_cancel(self):
         if any(communication.state == "sent" for communication in self):
             raise UserError(self.env._("A sent communication cannot be cancelled."))
@@ -100,10 +106,12 @@ class CrmPlusDunningCommunication(models.Model):
         self.write({"state": "cancelled"})
         return True
 
+    @require_groups(FINANCE)
     def action_mark_sent(self):
         self.filtered(lambda c: c.state in ("draft", "failed")).write({"state": "sent", "failure_reason": False})
         return True
 
+    @require_groups(FINANCE)
     def action_retry(self):
         """Queue a failed email again (after the customer's address was fixed)."""
         for communication in self.filtered(lambda c: c.state == "failed" and c.channel == "email"):

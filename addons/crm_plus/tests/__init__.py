@@ -12,6 +12,7 @@ from . import test_reporting_attributes
 from . import test_rounds
 from . import test_security
 from . import test_security_control
+from . import test_security_dunning
 from . import test_security_public_api
 from . import test_staff_performance
 from . import test_targets

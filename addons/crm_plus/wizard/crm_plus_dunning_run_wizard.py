@@ -5,6 +5,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 
+from ..access import FINANCE
+from ..access import require_groups
 from ..models.crm_plus_dunning_level import CHANNELS
 
 
@@ -34,7 +36,7 @@ class CrmPlusDunningRunWizard(models.TransientModel):
         return wizards
 
     def _check_finance(self):
-        if not self.env.user.has_group("crm_plus.crm_plus_group_finance"):
+        if not self.env.su and not self.env.user.has_group(FINANCE):
             raise AccessError(self.env._("Only finance users can run dunning."))
 
     def _fill_preview(self):
@@ -55,26 +57,27 @@ class CrmPlusDunningRunWizard(models.TransientModel):
                 for row in preview
             ]
 
+    @require_groups(FINANCE)
     def action_refresh(self):
         self.ensure_one()
         self.line_ids.unlink()
         self._fill_preview()
         return self._reopen()
 
+    @require_groups(FINANCE)
     def action_run(self):
         """Run now in this transaction (each batch in a savepoint) and show the communications."""
         self.ensure_one()
-        self._check_finance()
         # sudo (uid kept): finance dunns every customer, and the statements read orders of any salesperson
         self.env["crm_plus.dunning.run"].sudo()._run(today=self.date, partner_ids=self.partner_ids.ids or None)
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_plus.crm_plus_dunning_communication_action")
         action["domain"] = [("date", "=", self.date)]
         return action
 
+    @require_groups(FINANCE)
     def action_run_background(self):
         """Let the scheduled action do it now, committing batch by batch."""
         self.ensure_one()
-        self._check_finance()
         # sudo: finance users may trigger the dunning cron without managing scheduled actions
         self.env.ref("crm_plus.ir_cron_dunning").sudo()._trigger()
         return {"type": "ir.actions.act_window_close"}

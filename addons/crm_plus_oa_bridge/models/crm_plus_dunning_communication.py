@@ -15,6 +15,9 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_plus.access import FINANCE
+from odoo.addons.crm_plus.access import require_groups
+
 LETTER_REPORT = "crm_plus.action_report_dunning_letter"
 
 
@@ -81,11 +84,13 @@ class CrmPlusDunningCommunication(models.Model):
         self._crm_plus_oa_advance()
         return reviews
 
+    @require_groups(FINANCE)
     def action_mark_sent(self):
         if any(communication._crm_plus_oa_in_flight() for communication in self):
             raise UserError(self.env._("This escalation waits for its approval route: the approvers decide."))
         return super().action_mark_sent()
 
+    @require_groups(FINANCE)
     def action_cancel(self):
         # cancelling an escalation on its way withdraws the request (finance owns the dunning)
         self._crm_plus_oa_close_round("cancelled", self.env._("Escalation cancelled."))

@@ -14,7 +14,7 @@ registry.category("web_tour.tours").add("crm_plus_approval_tour", {
         },
         {
             content: "The reasons are shown",
-            trigger: ".o_form_view .o_field_widget[name=approval_reason]:contains(4,200.00)",
+            trigger: ".o_form_view .o_field_widget[name=approval_reason_display]:contains(4,200.00)",
         },
         {
             content: "Approve",

@@ -105,7 +105,7 @@ registry.category("web_tour.tours").add("crm_plus_rounds_tour", {
             trigger: ".o_form_view .o_field_widget[name=approval_state]",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=approval_reason]:contains(1,000.00)",
+            trigger: ".o_form_view .o_field_widget[name=approval_reason_display]:contains(1,000.00)",
         },
     ],
 });
