@@ -19,6 +19,10 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.fields import Domain
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
+
 REQUEST_STATES = [
     ("pending", "Waiting for approval"),
     ("applied", "Approved and applied"),
@@ -261,6 +265,7 @@ class CrmPlusOaPlanChange(models.Model):
         )
         return True
 
+    @require_groups(OA_USER)
     def action_oa_withdraw(self):
         for change in self:
             if not change._crm_plus_oa_in_flight():

@@ -17,6 +17,10 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.fields import Domain
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
+
 # crm_plus rule types that put an order on credit hold (credit-hold release routes take them).
 CREDIT_RULE_TYPES = frozenset({"credit", "dunning_level"})
 
@@ -266,6 +270,7 @@ class SaleOrder(models.Model):
             )
 
     # --------------------------------------------------------------- actions
+    @require_groups(OA_USER)
     def action_oa_withdraw(self):
         """The requester (or salesperson) takes the request back; the order returns to quotation."""
         for order in self:

@@ -10,6 +10,9 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.fields import Domain
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
 from .crm_plus_oa_route_step import STEP_MODES
 
 # Models whose reviews only change through the bridge's checked methods.
@@ -170,6 +173,7 @@ class TierReview(models.Model):
         }
 
     # ------------------------------------------------------------- delegation
+    @require_groups(OA_USER)
     def action_oa_delegate(self):
         """Open the wizard forwarding this review to a colleague."""
         self.ensure_one()
