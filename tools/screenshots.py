@@ -22,6 +22,9 @@ import xmlrpc.client
 import websocket
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The Dashboards app: a shot with this action and a spreadsheet.dashboard record clicks the
+# dashboard's name in the app's side panel and waits for its charts.
+DASHBOARDS = "spreadsheet_dashboard.ir_actions_dashboard_action"
 SHOTS = [
     # (file name, action xmlid, record xmlid or None, tab to click or None): the demo data's story
     ("customers", "crm_plus.res_partner_action_customer", None, None),
@@ -30,7 +33,9 @@ SHOTS = [
     ("order_plan", "crm_plus.sale_order_action_orders", "crm_plus.crm_plus_order_acme_desks_demo", "crm_plus_plan"),
     ("orders_to_approve", "crm_plus.sale_order_action_to_approve", None, None),
     ("plan_steps", "crm_plus.crm_plus_plan_step_action", None, None),
-    ("dashboard", "crm_plus.crm_plus_dashboard_action", None, None),
+    ("dashboard_sales", DASHBOARDS, "crm_plus.crm_plus_dashboard_sales", None),
+    ("dashboard_receivables", DASHBOARDS, "crm_plus.crm_plus_dashboard_receivables", None),
+    ("dashboard_team", DASHBOARDS, "crm_plus.crm_plus_dashboard_team", None),
     ("receivables_aging", "crm_plus.crm_plus_report_aging_action", None, None),
     ("oa_approvals", "crm_plus_oa_bridge.tier_review_action_to_approve", None, None),
     (
@@ -116,6 +121,28 @@ class Chrome:
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def open_dashboard(chrome, url, dashboard_id, models, args, uid):
+    """Open the Dashboards app, click the dashboard's name in the side panel, wait for its charts."""
+    name = models.execute_kw(
+        args.db,
+        uid,
+        args.password,
+        "spreadsheet.dashboard",
+        "read",
+        [[dashboard_id], ["name"]],
+        {"context": {"lang": args.lang}},
+    )[0]["name"]
+    chrome.goto(url, ready="!!document.querySelector('.o_spreadsheet_dashboard_search_panel')")
+    chrome.js(
+        "[...document.querySelectorAll('.o_search_panel_category_value')]"
+        f".find(li => li.querySelector('.o_dashboard_name')?.textContent.trim() === {json.dumps(name)})?.click(); true"
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline and not chrome.js("!!document.querySelector('.o_renderer canvas, .o-figure')"):
+        time.sleep(0.3)
+    time.sleep(3)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="http://localhost:8069")
@@ -157,6 +184,12 @@ def main():
                 )
                 if not found:
                     print("skipped", name, "(no", record, "- is the demo data loaded?)")
+                    continue
+                if action == DASHBOARDS:
+                    open_dashboard(chrome, args.url + path, found[0]["res_id"], models, args, uid)
+                    target = os.path.join(args.out, f"{name}{suffix}.png")
+                    chrome.shot(target)
+                    print("wrote", os.path.relpath(target, REPO))
                     continue
                 path += f"/{found[0]['res_id']}"
             chrome.goto(args.url + path, ready=ready)

@@ -13,6 +13,7 @@ This module is the one place that says, for crm_plus:
 * ``require_groups(*xmlids)``: the decorator that enforces the groups at the top
   of a public method (``AccessError`` unless the user has one of them, or the
   environment is superuser: the addon's own code after its own checks).
+* ``COMPANY_SHARED_MODELS``: the models with customer data that have no company, with the reason.
 * ``TRUSTED_CONTEXT_KEYS``: every context key that changes behaviour (skips a
   check, poses as tracking, ...), with who sets it. Such keys are set with
   ``trusted_context(records, key=True)`` and read with ``is_trusted(env, key)``:
@@ -127,6 +128,15 @@ def public_methods(registry, module_prefix):
                 found.setdefault(model_name, {})[name] = getattr(model_cls, name)
     return found
 
+
+# Models holding data of customers, orders, invoices or plans without a company of their own (no company_id,
+# no company rule), and why. tests/test_security_multi_company walks every model of both addons: any other
+# model pointing to res.partner, sale.order, account.move or crm_plus.plan* must have a stored, indexed
+# company_id and a company record rule.
+COMPANY_SHARED_MODELS = {
+    "crm_plus.customer.category": "configuration shared by all companies: a category classifies customers of "
+    "any company (its plan template and dunning policy are company records, filtered by their own rules)",
+}
 
 # Groups, by the names used below.
 SALESMAN = "sales_team.group_sale_salesman"

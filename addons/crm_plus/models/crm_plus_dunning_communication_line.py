@@ -21,6 +21,8 @@ class CrmPlusDunningCommunicationLine(models.Model):
     channel = fields.Selection(
         CHANNELS, required=True, readonly=True, help="The channel of the level this item was due for."
     )
+    # the communication's company, set once when the run inserts the item (multi-company rule)
+    company_id = fields.Many2one(related="communication_id.company_id", store=True, index=True)
     order_id = fields.Many2one(related="step_id.order_id", string="Order")
     currency_id = fields.Many2one(related="communication_id.currency_id")
     date_due = fields.Date(readonly=True)

@@ -15,6 +15,8 @@ class CrmPlusDunningReminder(models.Model):
     step_id = fields.Many2one("crm_plus.plan.step", required=True, index=True, ondelete="cascade", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", index=True, readonly=True)
     date = fields.Date(required=True, readonly=True)
+    # the step's company, set once when the run inserts the reminder (multi-company rule)
+    company_id = fields.Many2one(related="step_id.company_id", store=True, index=True)
     order_id = fields.Many2one(related="step_id.order_id")
     partner_id = fields.Many2one(related="step_id.partner_id", string="Customer")
     date_due = fields.Date(related="step_id.date_due")

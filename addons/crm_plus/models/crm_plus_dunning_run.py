@@ -50,12 +50,13 @@ class CrmPlusDunningRun(models.AbstractModel):
         self._run(commit=True)
 
     @api.model
-    def _run(self, today=None, batch_size=1000, commit=False, partner_ids=None):
+    def _run(self, today=None, batch_size=1000, commit=False, partner_ids=None, company_ids=None):
         """Run reminders and dunning; returns counters.
 
         :param commit: commit after every batch (cron and background runs); without it each
             batch runs in a savepoint of the caller's transaction (manual run, tests).
         :param partner_ids: restrict to these customers (commercial partners).
+        :param company_ids: restrict to the steps of these companies (a manual run: the user's companies).
         """
         today = today or fields.Date.context_today(self)
         stats = defaultdict(int)
@@ -65,24 +66,24 @@ class CrmPlusDunningRun(models.AbstractModel):
             self._commit(commit, 0)
             # reminders before the due date
             while True:
-                done = self._in_batch(commit, self._remind_batch, today, batch_size, partner_ids)
+                done = self._in_batch(commit, self._remind_batch, today, batch_size, partner_ids, company_ids)
                 self._commit(commit, done or 0)
                 if not done:
                     break
                 stats["reminders"] += done
         # dunning after it; customers another worker held (or a conflict dropped) get one more pass
-        retry_ids = self._dunning_pass(today, batch_size, partner_ids, commit, stats)
+        retry_ids = self._dunning_pass(today, batch_size, partner_ids, commit, stats, company_ids)
         if retry_ids:
-            self._dunning_pass(today, batch_size, retry_ids, commit, stats)
+            self._dunning_pass(today, batch_size, retry_ids, commit, stats, company_ids)
         # then mails and activities, also for what an interrupted run left pending
         self._dispatch_pass(commit, stats)
         stats["seconds"] = time.monotonic() - started
         _logger.info("dunning run %s: %s", today, dict(stats))
         return stats
 
-    def _dunning_pass(self, today, batch_size, partner_ids, commit, stats):
+    def _dunning_pass(self, today, batch_size, partner_ids, commit, stats, company_ids=None):
         """Plan the batches, then run them one transaction each; return the customers to retry."""
-        batches = self._plan_batches(today, batch_size, partner_ids)
+        batches = self._plan_batches(today, batch_size, partner_ids, company_ids)
         # each batch starts a fresh transaction (snapshot) right at its lock
         self._commit(commit, 0)
         remaining = sum(count for _chunk, count in batches)
@@ -90,7 +91,7 @@ class CrmPlusDunningRun(models.AbstractModel):
         retry_ids = []
         for chunk, count in batches:
             t0 = time.monotonic()
-            result = self._in_batch(commit, self._dunning_batch, today, chunk)
+            result = self._in_batch(commit, self._dunning_batch, today, chunk, company_ids)
             remaining -= count
             stats["batch_max_s"] = max(stats["batch_max_s"], time.monotonic() - t0)
             if result is None:
@@ -178,9 +179,17 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     # ------------------------------------------------------------- selection
 
-    def _leveled_steps_query(self, today, partner_ids=None):
+    def _scope_filter(self, partner_ids=None, company_ids=None):
+        """SQL restricting steps ``s`` to some customers and companies (nothing when not given)."""
+        return SQL(
+            "%s %s",
+            SQL("AND s.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL(),
+            SQL("AND s.company_id IN %s", tuple(company_ids)) if company_ids else SQL(),
+        )
+
+    def _leveled_steps_query(self, today, partner_ids=None, company_ids=None):
         """Open overdue payment steps with the level each one reached on its own."""
-        partner_filter = SQL("AND s.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        partner_filter = self._scope_filter(partner_ids, company_ids)
         return SQL(
             """
             SELECT s.id AS step_id, s.partner_id, s.company_id, s.order_id, s.date_due,
@@ -219,7 +228,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             self._leveled_steps_query(today, partner_ids),
         )
 
-    def _pending_query(self, today, partner_ids=None):
+    def _pending_query(self, today, partner_ids=None, company_ids=None):
         """Keys (step, customer level, channel) not communicated yet, with what a communication needs."""
         return SQL(
             """
@@ -248,15 +257,15 @@ class CrmPlusDunningRun(models.AbstractModel):
                      WHERE k.step_id = st.step_id AND k.level_id = pl.level_id AND k.channel = ch.channel)
           ORDER BY st.partner_id, st.date_due, st.step_id
             """,
-            leveled=self._leveled_steps_query(today, partner_ids),
+            leveled=self._leveled_steps_query(today, partner_ids, company_ids),
         )
 
-    def _plan_batches(self, today, batch_size, partner_ids=None):
+    def _plan_batches(self, today, batch_size, partner_ids=None, company_ids=None):
         """Customers with pending keys, chunked so that a batch holds about ``batch_size`` steps."""
         self.env.cr.execute(
             SQL(
                 "SELECT partner_id, count(DISTINCT step_id) FROM (%s) pending GROUP BY partner_id ORDER BY partner_id",
-                self._pending_query(today, partner_ids),
+                self._pending_query(today, partner_ids, company_ids),
             )
         )
         batches, chunk, size = [], [], 0
@@ -271,7 +280,7 @@ class CrmPlusDunningRun(models.AbstractModel):
         return batches
 
     @api.model
-    def _preview(self, today=None, partner_ids=None):
+    def _preview(self, today=None, partner_ids=None, company_ids=None):
         """What a run would send now, per customer: [{partner_id, level_id, channels, steps, amount, has_email}]."""
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
@@ -282,11 +291,11 @@ class CrmPlusDunningRun(models.AbstractModel):
                        count(DISTINCT step_id), bool_and(has_email)
                   FROM (%s) pending GROUP BY partner_id, level_id ORDER BY partner_id
                 """,
-                self._pending_query(today, partner_ids),
+                self._pending_query(today, partner_ids, company_ids),
             )
         )
         rows = self.env.cr.fetchall()
-        amounts = self._amounts_by_partner(today, [row[0] for row in rows])
+        amounts = self._amounts_by_partner(today, [row[0] for row in rows], company_ids)
         return [
             {
                 "partner_id": partner_id,
@@ -299,26 +308,26 @@ class CrmPlusDunningRun(models.AbstractModel):
             for partner_id, level_id, channels, count, has_email in rows
         ]
 
-    def _amounts_by_partner(self, today, partner_ids):
+    def _amounts_by_partner(self, today, partner_ids, company_ids=None):
         if not partner_ids:
             return {}
         self.env.cr.execute(
             SQL(
                 "SELECT partner_id, sum(amount_residual) FROM (%s) leveled GROUP BY partner_id",
-                self._leveled_steps_query(today, partner_ids),
+                self._leveled_steps_query(today, partner_ids, company_ids),
             )
         )
         return dict(self.env.cr.fetchall())
 
     # ----------------------------------------------------------------- batch
 
-    def _dunning_batch(self, today, partner_ids):
+    def _dunning_batch(self, today, partner_ids, company_ids=None):
         """Lock, re-read, insert keys, queue: one batch of customers."""
         partners = self.env["res.partner"].browse(partner_ids).try_lock_for_update(allow_referencing=True)
         locked_out_ids = sorted(set(partner_ids) - set(partners.ids))
         if not partners:
             return {"locked_out": len(locked_out_ids), "locked_out_ids": locked_out_ids}
-        self.env.cr.execute(self._pending_query(today, partners.ids))
+        self.env.cr.execute(self._pending_query(today, partners.ids, company_ids))
         rows = self.env.cr.dictfetchall()
         if not rows:
             return {"locked_out": len(locked_out_ids), "locked_out_ids": locked_out_ids}
@@ -327,20 +336,21 @@ class CrmPlusDunningRun(models.AbstractModel):
         locked_steps = set(steps.try_lock_for_update(allow_referencing=True).ids)
         rows = [row for row in rows if row["step_id"] in locked_steps]
 
-        # one communication per customer, level and channel; no email: a letter with a phone call instead
+        # one communication per customer, level, channel and company (a customer may buy from several companies);
+        # no email: a letter with a phone call instead
         groups = defaultdict(list)
         for row in rows:
             channel = row["channel"]
             if channel == "email" and not row["has_email"]:
                 channel = "letter"
-            groups[row["partner_id"], row["level_id"], channel].append(row)
+            groups[row["partner_id"], row["level_id"], channel, row["company_id"]].append(row)
         Communication = self.env["crm_plus.dunning.communication"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
         )
         keys = list(groups)
         vals_list = []
-        for partner_id, level_id, channel in keys:
-            items = groups[partner_id, level_id, channel]
+        for partner_id, level_id, channel, company_id in keys:
+            items = groups[partner_id, level_id, channel, company_id]
             first = items[0]
             amounts = {row["step_id"]: row["amount_residual"] for row in items}
             vals_list.append(
@@ -348,7 +358,7 @@ class CrmPlusDunningRun(models.AbstractModel):
                     "partner_id": partner_id,
                     "level_id": level_id,
                     "channel": channel,
-                    "company_id": first["company_id"],
+                    "company_id": company_id,
                     "currency_id": first["currency_id"],
                     "user_id": first["salesman_id"],
                     "date": today,
@@ -363,8 +373,9 @@ class CrmPlusDunningRun(models.AbstractModel):
         by_key = dict(zip(keys, communications.ids, strict=True))
         line_values = [
             SQL(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
                 by_key[key],
+                row["company_id"],
                 row["step_id"],
                 row["level_id"],
                 row["channel"],
@@ -382,7 +393,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             SQL(
                 """
                 INSERT INTO crm_plus_dunning_communication_line
-                       (communication_id, step_id, level_id, channel, date_due, days_overdue, amount,
+                       (communication_id, company_id, step_id, level_id, channel, date_due, days_overdue, amount,
                         amount_residual, create_uid, write_uid, create_date, write_date)
                 VALUES %s
                 ON CONFLICT (step_id, level_id, channel) DO NOTHING
@@ -567,15 +578,16 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     # -------------------------------------------------------------- reminders
 
-    def _remind_batch(self, today, batch_size, partner_ids=None):
+    def _remind_batch(self, today, batch_size, partner_ids=None, company_ids=None):
         """Remind responsibles of payment steps coming due: an activity and an internal email, once per step."""
-        partner_filter = SQL("AND s.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        partner_filter = self._scope_filter(partner_ids, company_ids)
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO crm_plus_dunning_reminder
-                       (step_id, user_id, date, create_uid, write_uid, create_date, write_date)
-                SELECT s.id, s.user_id, %(today)s, %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
+                       (step_id, company_id, user_id, date, create_uid, write_uid, create_date, write_date)
+                SELECT s.id, s.company_id, s.user_id, %(today)s, %(uid)s, %(uid)s,
+                       now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM crm_plus_plan_step s
                   JOIN res_partner p ON p.id = s.partner_id
                   LEFT JOIN crm_plus_customer_category cat ON cat.id = p.crm_plus_category_id

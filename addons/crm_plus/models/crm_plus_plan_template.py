@@ -17,7 +17,7 @@ class CrmPlusPlanTemplate(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one("res.company", help="Leave empty to share the template between companies.")
+    company_id = fields.Many2one("res.company", index=True, help="Leave empty to share the template between companies.")
     line_ids = fields.One2many("crm_plus.plan.template.line", "template_id", string="Steps", copy=True)
     payment_percent = fields.Float(compute="_compute_payment_percent", string="Payment %")
     note = fields.Text(translate=True)

@@ -16,6 +16,7 @@ class CrmPlusPlanTemplateLine(models.Model):
     _order = "template_id, sequence, id"
 
     template_id = fields.Many2one("crm_plus.plan.template", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="template_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     action_type_id = fields.Many2one("crm_plus.plan.action.type", required=True, ondelete="restrict")
     kind = fields.Selection(related="action_type_id.kind")

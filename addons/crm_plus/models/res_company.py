@@ -4,6 +4,8 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from ..column_defaults import set_column_defaults
+
 ORDER_APPROVAL = [
     ("always", "Every order"),
     ("rules", "When a rule matches"),
@@ -13,6 +15,11 @@ ORDER_APPROVAL = [
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+    _crm_plus_column_defaults = (
+        "crm_plus_order_approval",
+        "crm_plus_confirmed_change",
+        "crm_plus_default_max_discount",
+    )
 
     crm_plus_order_approval = fields.Selection(
         ORDER_APPROVAL,
@@ -43,6 +50,11 @@ class ResCompany(models.Model):
         "CHECK(crm_plus_default_max_discount >= 0 AND crm_plus_default_max_discount <= 100)",
         "A maximum discount is a percentage between 0 and 100.",
     )
+
+    @api.private
+    def init(self):
+        super().init()
+        set_column_defaults(self)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -5,11 +5,13 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
+from ..column_defaults import set_column_defaults
 from .crm_plus_attribute import FIELD_PREFIX
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+    _crm_plus_column_defaults = ("crm_plus_completeness",)
 
     crm_plus_category_id = fields.Many2one(
         "crm_plus.customer.category",
@@ -26,6 +28,11 @@ class ResPartner(models.Model):
         copy=False,
         help="Share of the attributes applicable to this customer that hold a value.",
     )
+
+    @api.private
+    def init(self):
+        super().init()
+        set_column_defaults(self)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -42,6 +42,7 @@ from odoo.fields import Domain
 
 from ..access import is_trusted
 from ..access import trusted_context
+from ..column_defaults import set_column_defaults
 from ..messages import Message
 from ..messages import render_all
 
@@ -102,6 +103,7 @@ _GATE_KEY = "crm_plus_approval_gate"
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+    _crm_plus_column_defaults = ("round_number", "round_state", "approval_state")
 
     # rounds
     round_number = fields.Integer(default=1, copy=False, readonly=True, index=True)
@@ -180,6 +182,11 @@ class SaleOrder(models.Model):
 
     def _crm_plus_gate_open(self):
         return is_trusted(self.env, _GATE_KEY)
+
+    @api.private
+    def init(self):
+        super().init()
+        set_column_defaults(self)
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi

@@ -63,6 +63,14 @@ class SaleOrder(models.Model):
         # sudo: finance and sales managers (checked by the decorator) replace plans they may not all see
         self.plan_id.sudo().unlink()
         self.sudo()._crm_plus_generate_plans()
+        empty = self.filtered(lambda order: not order.plan_id)
+        if empty:
+            raise UserError(
+                self.env._(
+                    "Order %(orders)s has nothing to plan: nothing to collect, deliver or do.",
+                    orders=", ".join(empty.mapped("name")),
+                )
+            )
         if len(self) == 1:
             return self.action_open_plan()
         return True
@@ -104,7 +112,10 @@ class SaleOrder(models.Model):
         )
 
     def _crm_plus_generate_plans(self):
-        """Create the plans and steps of these orders in one batch (constant number of queries per order)."""
+        """Create the plans and steps of these orders in one batch (constant number of queries per order).
+
+        An order with no step to plan (zero, negative or free order without template steps) gets no plan.
+        """
         orders = self.filtered(lambda order: order.state != "cancel")
         if not orders:
             return self.env["crm_plus.plan"]
@@ -112,8 +123,13 @@ class SaleOrder(models.Model):
         plan_vals, steps_per_order = [], []
         for order in orders:
             template = order._crm_plus_plan_template()
+            step_values = order._crm_plus_plan_step_values(template, default_types)
+            if not step_values:
+                continue  # nothing to collect, deliver or do (free or refund order): no plan, as in core
             plan_vals.append({"order_id": order.id, "template_id": template.id})
-            steps_per_order.append(order._crm_plus_plan_step_values(template, default_types))
+            steps_per_order.append(step_values)
+        if not plan_vals:
+            return self.env["crm_plus.plan"]
         Plan = trusted_context(self.env["crm_plus.plan"], crm_plus_plan_defer_check=True).with_context(
             mail_create_nolog=True
         )
@@ -181,7 +197,8 @@ class SaleOrder(models.Model):
                 )
             return values
         payment_type = default_types.get("payment")
-        if payment_type and not currency.is_zero(total):
+        # nothing to collect on a free, zero or negative (refund) order: no payment step
+        if payment_type and currency.compare_amounts(total, 0.0) > 0:
             if self.payment_term_id:
                 terms = self.payment_term_id._compute_terms(
                     date_ref=order_date,
@@ -194,6 +211,9 @@ class SaleOrder(models.Model):
                     untaxed_amount_currency=self.amount_untaxed,
                 )
                 installments = [(term["date"], term["foreign_amount"]) for term in terms["line_ids"]]
+                if any(currency.compare_amounts(amount, 0.0) < 0 for _date, amount in installments):
+                    # terms that split a total into negative parts: collect the total at once
+                    installments = [(order_date, total)]
             else:
                 installments = [(order_date, total)]
             user = self._crm_plus_plan_responsible(payment_type)

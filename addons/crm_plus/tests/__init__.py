@@ -2,6 +2,7 @@ from . import test_approval
 from . import test_approval_concurrency
 from . import test_approval_rpc
 from . import test_attributes
+from . import test_core_compat
 from . import test_dashboards
 from . import test_dunning
 from . import test_plan_generation
@@ -13,6 +14,7 @@ from . import test_rounds
 from . import test_security
 from . import test_security_control
 from . import test_security_dunning
+from . import test_security_multi_company
 from . import test_security_public_api
 from . import test_staff_performance
 from . import test_targets

@@ -234,9 +234,9 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         calls = {"n": 0}
         original = CrmPlusDunningRun._dunning_batch
 
-        def crashing_batch(run_self, today, partner_ids):
+        def crashing_batch(run_self, today, partner_ids, *args):
             calls["n"] += 1
-            result = original(run_self, today, partner_ids)
+            result = original(run_self, today, partner_ids, *args)
             if calls["n"] == 2:
                 raise RuntimeError("worker killed")
             return result
@@ -290,8 +290,8 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         original = CrmPlusDunningRun._plan_batches
         order_zh = self.order_zh
 
-        def plan_then_pay(run_self, today, batch_size, partner_ids=None):
-            batches = original(run_self, today, batch_size, partner_ids)
+        def plan_then_pay(run_self, today, batch_size, partner_ids=None, *args):
+            batches = original(run_self, today, batch_size, partner_ids, *args)
             trusted_context(order_zh.plan_id.step_ids, crm_plus_plan_tracking=True).write({"amount_done": 100.0})
             order_zh.env.flush_all()
             return batches
@@ -631,8 +631,8 @@ class TestDunningConcurrency(DunningFixtures, TransactionCase):
         results = {}
         original = CrmPlusDunningRun._dunning_batch
 
-        def slow_batch(run_self, today, partner_ids):
-            result = original(run_self, today, partner_ids)
+        def slow_batch(run_self, today, partner_ids, *args):
+            result = original(run_self, today, partner_ids, *args)
             time.sleep(0.2)  # hold the batch's locks long enough for the other worker to meet them
             return result
 
@@ -691,11 +691,11 @@ class TestDunningConcurrency(DunningFixtures, TransactionCase):
         original = CrmPlusDunningRun._dunning_batch
         calls = {"n": 0}
 
-        def crashing_batch(run_self, today, partner_ids):
+        def crashing_batch(run_self, today, partner_ids, *args):
             calls["n"] += 1
             if calls["n"] == 3:
                 raise RuntimeError("worker killed")
-            return original(run_self, today, partner_ids)
+            return original(run_self, today, partner_ids, *args)
 
         results = {}
         with patch.object(CrmPlusDunningRun, "_dunning_batch", crashing_batch):

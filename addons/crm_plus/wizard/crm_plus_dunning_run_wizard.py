@@ -39,10 +39,18 @@ class CrmPlusDunningRunWizard(models.TransientModel):
         if not self.env.su and not self.env.user.has_group(FINANCE):
             raise AccessError(self.env._("Only finance users can run dunning."))
 
+    def _company_ids(self):
+        """The companies the user works in (checked against his companies before any sudo)."""
+        return self.env.companies.ids
+
     def _fill_preview(self):
         for wizard in self:
             # sudo (uid kept): the preview reads every customer's steps for finance (checked in create)
-            preview = self.env["crm_plus.dunning.run"].sudo()._preview(wizard.date, wizard.partner_ids.ids or None)
+            preview = (
+                self.env["crm_plus.dunning.run"]
+                .sudo()
+                ._preview(wizard.date, wizard.partner_ids.ids or None, company_ids=self._company_ids())
+            )
             wizard.line_ids = [
                 fields.Command.create(
                     {
@@ -69,7 +77,9 @@ class CrmPlusDunningRunWizard(models.TransientModel):
         """Run now in this transaction (each batch in a savepoint) and show the communications."""
         self.ensure_one()
         # sudo (uid kept): finance dunns every customer, and the statements read orders of any salesperson
-        self.env["crm_plus.dunning.run"].sudo()._run(today=self.date, partner_ids=self.partner_ids.ids or None)
+        self.env["crm_plus.dunning.run"].sudo()._run(
+            today=self.date, partner_ids=self.partner_ids.ids or None, company_ids=self._company_ids()
+        )
         action = self.env["ir.actions.act_window"]._for_xml_id("crm_plus.crm_plus_dunning_communication_action")
         action["domain"] = [("date", "=", self.date)]
         return action

@@ -1,0 +1,178 @@
+"""Core flows behave as in core unless a crm_plus feature is configured to change them (issue #18)."""
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .plan_common import CrmPlusPlanCommon
+
+# addons whose columns on core tables are checked
+OUR_MODULES = ("crm_plus", "crm_plus_oa_bridge")
+
+
+@tagged("post_install", "-at_install")
+class TestCoreCompat(CrmPlusPlanCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = cls.env["res.partner"].create({"name": "Plain Buyer"})
+        cls.free_sample = cls.env["product.product"].create(
+            {"name": "Free sample", "type": "consu", "list_price": 0.0, "taxes_id": [Command.clear()]}
+        )
+        cls.refund = cls.env["product.product"].create(
+            {"name": "Goodwill refund", "type": "service", "list_price": 0.0, "taxes_id": [Command.clear()]}
+        )
+        cls.term_30 = cls.env.ref("account.account_payment_term_30days")
+
+    def _confirm(self, lines, partner=None, **values):
+        order = self.env["sale.order"].create(
+            {"partner_id": (partner or self.buyer).id, "order_line": [Command.create(line) for line in lines], **values}
+        )
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        return order
+
+    # ------------------------------------------------------ plans of odd orders
+
+    def test_zero_amount_order_confirms_without_plan(self):
+        order = self._confirm([{"product_id": self.service.id, "price_unit": 0.0}], payment_term_id=self.term_30.id)
+        self.assertFalse(order.plan_id, "nothing to collect, nothing to deliver: no plan")
+
+    def test_negative_order_confirms_without_payment_step(self):
+        order = self._confirm(
+            [
+                {"product_id": self.service.id, "price_unit": 100.0},
+                {"product_id": self.refund.id, "price_unit": -300.0},
+            ],
+            payment_term_id=self.term_30.id,
+        )
+        self.assertLess(order.amount_total, 0)
+        self.assertFalse(order.plan_id)
+
+    def test_negative_goods_order_keeps_its_delivery_step(self):
+        order = self._confirm(
+            [
+                {"product_id": self.product.id, "product_uom_qty": 2, "price_unit": 10.0},
+                {"product_id": self.refund.id, "price_unit": -100.0},
+            ]
+        )
+        self.assertEqual(order.plan_id.step_ids.mapped("kind"), ["delivery"])
+        self.assertEqual(order.plan_id.step_ids.amount, 2.0)
+
+    def test_free_goods_get_a_delivery_step_only(self):
+        order = self._confirm([{"product_id": self.free_sample.id, "product_uom_qty": 3}])
+        self.assertEqual(order.plan_id.step_ids.mapped("kind"), ["delivery"])
+
+    def test_service_only_order_collects_by_its_terms(self):
+        order = self._confirm([{"product_id": self.service.id, "product_uom_qty": 2}], payment_term_id=self.term_30.id)
+        self.assertEqual(order.plan_id.step_ids.mapped("kind"), ["payment"])
+        self.assertEqual(order.plan_id.step_ids.amount, order.amount_total)
+
+    def test_negative_order_with_a_template(self):
+        # the customer's template plans payments, delivery and installation: only the installation is left
+        order = self._confirm([{"product_id": self.refund.id, "price_unit": -50.0}], partner=self.customer)
+        self.assertEqual(order.plan_id.step_ids.mapped("kind"), ["manual"])
+
+    def test_generate_plan_by_hand_with_nothing_to_plan(self):
+        order = self._confirm([{"product_id": self.service.id, "price_unit": 0.0}])
+        with self.assertRaisesRegex(Exception, "nothing to plan"):
+            order.with_user(self.finance).action_generate_plan()
+
+    # ------------------------------------------------------- orders from core paths
+
+    def test_create_with_only_a_partner(self):
+        order = self.env["sale.order"].create({"partner_id": self.buyer.id})
+        self.assertEqual(
+            (order.approval_state, order.round_state, order.round_number), ("none", "current", 1), "valid defaults"
+        )
+        order.write({"order_line": [Command.create({"product_id": self.service.id})]})
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_portal_creation_in_sudo(self):
+        # website/portal flows create and confirm orders as the portal user in sudo
+        portal_partner = self.portal.partner_id
+        order = (
+            self.env["sale.order"]
+            .with_user(self.portal)
+            .sudo()
+            .create(
+                {
+                    "partner_id": portal_partner.id,
+                    "order_line": [Command.create({"product_id": self.service.id, "product_uom_qty": 1})],
+                }
+            )
+        )
+        self.assertEqual(order.approval_state, "none")
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.plan_id.step_ids.mapped("kind"), ["payment"])
+
+    def test_created_by_a_salesperson_from_a_lead(self):
+        lead = self.env["crm.lead"].with_user(self.salesman).create({"name": "Deal", "partner_id": self.buyer.id})
+        action = lead.action_sale_quotations_new()
+        order = (
+            self.env["sale.order"]
+            .with_user(self.salesman)
+            .with_context(action["context"])
+            .create({"order_line": [Command.create({"product_id": self.service.id})]})
+        )
+        self.assertEqual((order.opportunity_id, order.approval_state), (lead, "none"))
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    # ------------------------------------------------------------ database defaults
+
+    def _our_core_columns(self):
+        """(model, field) of every stored column crm_plus adds to a model it does not own."""
+        for model_name in self.env.registry:
+            Model = self.env[model_name]
+            if Model._abstract or not Model._auto or Model._original_module in OUR_MODULES:
+                continue
+            for field in Model._fields.values():
+                if field._module in OUR_MODULES and field.store and field.column_type:
+                    yield Model, field
+
+    def _column_default(self, table, column):
+        self.env.cr.execute(
+            SQL(
+                "SELECT column_default FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+                table,
+                column,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_required_columns_have_database_defaults(self):
+        checked = []
+        for Model, field in self._our_core_columns():
+            if not field.required:
+                continue
+            checked.append(f"{Model._name}.{field.name}")
+            self.assertIn(field.name, getattr(Model, "_crm_plus_column_defaults", ()), f"{field} needs a DB default")
+            self.assertTrue(self._column_default(Model._table, field.name), f"{field} has no DB default")
+        self.assertIn("sale.order.approval_state", checked)
+        self.assertIn("res.company.crm_plus_order_approval", checked)
+
+    def test_rows_inserted_without_our_fields(self):
+        """What code that does not know crm_plus inserts (Odoo's at_install tests of core modules, SQL)."""
+        order = self.env["sale.order"].create({"partner_id": self.buyer.id})
+        order.flush_recordset()
+        core_columns = [
+            name
+            for name, field in order._fields.items()
+            if field.store and field.column_type and name != "id" and field._module not in OUR_MODULES
+        ]
+        columns = SQL(", ").join(SQL.identifier(name) for name in core_columns)
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO sale_order (%s) SELECT %s FROM sale_order WHERE id = %s RETURNING id",
+                columns,
+                columns,
+                order.id,
+            )
+        )
+        copy = self.env["sale.order"].browse(self.env.cr.fetchone()[0])
+        self.assertEqual((copy.approval_state, copy.round_state, copy.round_number), ("none", "current", 1))
+        copy.action_confirm()
+        self.assertEqual(copy.state, "sale")
