@@ -10,6 +10,9 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.fields import Domain
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
 from .crm_plus_oa_route_step import STEP_MODES
 
 # Models whose reviews only change through the bridge's checked methods.
@@ -100,25 +103,42 @@ class TierReview(models.Model):
 
     # ------------------------------------------------------------------ guard
     def _crm_plus_oa_check_guard(self, model_names):
+        """Refuse a user's change of reviews about a guarded document (``model_names``: their models).
+
+        Reviews of documents on a route are the bridge's own records: its
+        checked methods write them as superuser; nobody else creates, edits
+        or deletes them, whatever the values, context or order of calls.
+        """
         if self.env.su:
             return
         if GUARDED_MODELS.intersection(model_names):
             raise AccessError(self.env._("Approvals change only through Approve, Reject, Forward and Withdraw."))
 
+    def _crm_plus_oa_models(self):
+        # sudo: which documents the reviews are about, before any access check
+        return set(self.sudo().mapped("model"))
+
     @api.model_create_multi
     def create(self, vals_list):
-        self._crm_plus_oa_check_guard({vals.get("model") for vals in vals_list})
-        return super().create(vals_list)
+        # refused before anything is written when the values or the context's defaults say so...
+        default_model = self.default_get(["model"]).get("model")
+        self._crm_plus_oa_check_guard({vals.get("model", default_model) for vals in vals_list})
+        reviews = super().create(vals_list)
+        # ...and on the final values, whatever set them: values, context defaults (default_model...),
+        # a one2many command of the document, an import, other modules' overrides
+        reviews._crm_plus_oa_check_guard(reviews._crm_plus_oa_models())
+        return reviews
 
     def write(self, vals):
-        # sudo: which documents the reviews are about, before any access check
-        self._crm_plus_oa_check_guard(set(self.sudo().mapped("model")))
-        return super().write(vals)
+        # before: a review of a guarded document; after: a review turned into one (model/res_id written)
+        self._crm_plus_oa_check_guard(self._crm_plus_oa_models())
+        res = super().write(vals)
+        self._crm_plus_oa_check_guard(self._crm_plus_oa_models())
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_guarded(self):
-        # sudo: as in write
-        self._crm_plus_oa_check_guard(set(self.sudo().mapped("model")))
+        self._crm_plus_oa_check_guard(self._crm_plus_oa_models())
 
     def _update_review_status(self):
         # sudo: promoting waiting reviews to pending is the engine's own
@@ -153,6 +173,7 @@ class TierReview(models.Model):
         }
 
     # ------------------------------------------------------------- delegation
+    @require_groups(OA_USER)
     def action_oa_delegate(self):
         """Open the wizard forwarding this review to a colleague."""
         self.ensure_one()
@@ -238,7 +259,8 @@ class TierReview(models.Model):
             review.oa_reminded = True
             record._crm_plus_oa_log("reminded", review, body)
             escalate = review.oa_escalation_user_id
-            if escalate and escalate not in review.reviewer_ids:
+            # never the salesperson or the requester: nobody decides on his own request
+            if escalate and escalate not in review.reviewer_ids | record._crm_plus_oa_excluded_users():
                 review.write({"oa_user_ids": [Command.link(escalate.id)]})
                 record._crm_plus_oa_log("escalated", review, self.env._("Escalated to %(user)s.", user=escalate.name))
                 record._crm_plus_oa_schedule_activities(review, users=escalate)
