@@ -9,6 +9,7 @@ from . import crm_plus_attribute
 from . import crm_plus_attribute_option
 from . import crm_plus_attribute_report
 from . import crm_plus_customer_category
+from . import crm_plus_dunning_attention_mixin
 from . import crm_plus_dunning_communication
 from . import crm_plus_dunning_communication_line
 from . import crm_plus_dunning_level
@@ -27,11 +28,13 @@ from . import hr_employee
 from . import hr_job
 from . import ir_fields_converter
 from . import ir_model_fields
+from . import ir_rule
 from . import mail_mail
 from . import res_company
 from . import res_partner
 from . import res_partner_dunning
 from . import res_partner_plan
+from . import res_users
 from . import sale_order
 from . import sale_order_dunning
 from . import sale_order_line

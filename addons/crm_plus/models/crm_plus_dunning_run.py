@@ -16,6 +16,13 @@ Exactly once rests on the database, not on the code path:
   the next run sends exactly those;
 * mails are only queued (``mail.mail``, outgoing); the mail queue sends them
   after the batch committed.
+
+One bad record never stalls the others (``_isolated``): a dispatch chunk, a batch of
+reminders or the statements of a mail batch that fails is split in halves, in savepoints,
+down to the records that fail; those are marked failed with their error and attempt count
+(``crm_plus.dunning.attention.mixin``), retried by the next runs (``_retry_failed``) and
+notified to the workflow administrator, while every other record of the batch is done
+in batches as before.
 """
 
 import logging
@@ -29,6 +36,8 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+
+from .crm_plus_dunning_attention_mixin import MAX_ATTEMPTS
 
 _logger = logging.getLogger(__name__)
 
@@ -63,6 +72,9 @@ class CrmPlusDunningRun(models.AbstractModel):
         started = time.monotonic()
         with self._exclusive(commit):
             self._in_batch(commit, self._update_states, today)
+            self._commit(commit, 0)
+            # what failed in earlier runs gets another attempt (communications in the dispatch below)
+            stats["retried"] += self._in_batch(commit, self._retry_failed, partner_ids, company_ids) or 0
             self._commit(commit, 0)
             # reminders before the due date
             while True:
@@ -119,6 +131,51 @@ class CrmPlusDunningRun(models.AbstractModel):
             _logger.info("dunning batch %s skipped: %s", method.__name__, error)
             self.env.cr.rollback()  # pylint: disable=invalid-commit
             return None
+
+    def _isolated(self, records, work):
+        """``work(records)`` in a savepoint; when it raises, each half again, down to the records that fail.
+
+        Returns ``{record: exception}`` of the records that failed alone. The good records are still done
+        in batches (a failure costs a few more batches, not one per record). Conflicts between workers
+        are not a record's failure: they propagate and drop the whole batch, retried later.
+        """
+        try:
+            with self.env.cr.savepoint():
+                work(records)
+            return {}
+        except CONCURRENCY_ERRORS:
+            raise
+        except Exception as error:  # any failure of one record: it must not stop the others
+            if len(records) == 1:
+                return {records: error}
+            _logger.info("dunning: %s of %s records failed, isolating: %s", work, len(records), error)
+        half = len(records) // 2
+        failures = self._isolated(records[:half], work)
+        failures.update(self._isolated(records[half:], work))
+        return failures
+
+    def _retry_failed(self, partner_ids=None, company_ids=None):
+        """Another attempt for what earlier runs failed on (up to MAX_ATTEMPTS failed attempts each).
+
+        Communications go back to the dispatch phase (email with its statement, call, escalation route);
+        reminders notify again.
+        """
+        domain = [("needs_attention", "=", True), ("retry_count", "<", MAX_ATTEMPTS)]
+        if partner_ids:
+            domain.append(("partner_id", "in", list(partner_ids)))
+        if company_ids:
+            domain.append(("company_id", "in", list(company_ids)))
+        communications = self.env["crm_plus.dunning.communication"].search(
+            [*domain, ("state", "=", "failed"), ("failure_stage", "in", ("dispatch", "statement"))]
+        )
+        communications._crm_plus_requeue()
+        Reminder = self.env["crm_plus.dunning.reminder"]
+        reminders = Reminder.search(domain)
+        if reminders:
+            failures = self._isolated(reminders, lambda batch: batch._notify())
+            reminders.filtered(lambda reminder: reminder not in failures)._crm_plus_clear_failure()
+            Reminder._crm_plus_mark_failed(failures)
+        return len(communications) + len(reminders)
 
     def _commit(self, commit, processed, remaining=None):
         """Commit the batch (cron progress when run by the cron); return the time left."""
@@ -553,6 +610,11 @@ class CrmPlusDunningRun(models.AbstractModel):
                 break
             stats["dispatched"] += dispatched
 
+    def _dispatch(self, communications):
+        """Queue the emails and schedule the calls and escalations of ``communications``."""
+        self._queue_mails(communications.filtered(lambda c: c.channel == "email"))
+        self._schedule_activities(communications)
+
     def _dispatch_chunk(self, chunk_size):
         """One chunk: lock pending communications, queue their mails, schedule their activities."""
         self.env.cr.execute(
@@ -568,8 +630,9 @@ class CrmPlusDunningRun(models.AbstractModel):
         if not ids:
             return 0
         communications = self.env["crm_plus.dunning.communication"].browse(ids)
-        self._queue_mails(communications.filtered(lambda c: c.channel == "email"))
-        self._schedule_activities(communications)
+        failures = self._isolated(communications, self._dispatch)
+        if failures:
+            communications._crm_plus_mark_failed(failures, {"state": "failed", "failure_stage": "dispatch"})
         self.env.cr.execute(
             SQL("UPDATE crm_plus_dunning_communication SET dispatch_pending = FALSE WHERE id = ANY(%s)", ids)
         )
@@ -616,8 +679,9 @@ class CrmPlusDunningRun(models.AbstractModel):
                 partner_filter=partner_filter,
             )
         )
-        reminders = self.env["crm_plus.dunning.reminder"].browse(id_ for (id_,) in self.env.cr.fetchall())
+        Reminder = self.env["crm_plus.dunning.reminder"]
+        reminders = Reminder.browse(id_ for (id_,) in self.env.cr.fetchall())
         if not reminders:
             return 0
-        reminders._notify()
+        Reminder._crm_plus_mark_failed(self._isolated(reminders, lambda batch: batch._notify()))
         return len(reminders)
