@@ -204,14 +204,13 @@ class TierReview(models.Model):
         # sudo: checked above that the current user is an approver of this step; he may not read the document
         record = self.env[self.model].browse(self.res_id).sudo()
         excluded = record._crm_plus_oa_excluded_users()
-        same_step = record.review_ids.filtered(
-            lambda r: r.sequence == self.sequence and r.status in ("waiting", "pending")
-        )
-        if user.share or not user.active or user in excluded or user in same_step.mapped("oa_user_ids"):
+        # every approver of the request (any step, decided or not): nobody signs twice for the same request
+        approvers = record.review_ids.mapped("oa_user_ids") | record.review_ids.mapped("done_by")
+        if user.share or not user.active or user in excluded or user in approvers:
             raise UserError(
                 self.env._(
-                    "%(user)s cannot take over this step (not an internal user, already an approver of it, "
-                    "or the requester/salesperson).",
+                    "%(user)s cannot take over this step (not an internal user, already an approver of this "
+                    "request, or the requester/salesperson).",
                     user=user.display_name,
                 )
             )
