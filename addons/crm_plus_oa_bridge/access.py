@@ -91,6 +91,10 @@ PUBLIC_METHODS = {
         "create": ((), f"{_ACL} (workflow administrators); its tier definition mirrored"),
         "write": ((), f"{_ACL} (workflow administrators); requests in flight keep their snapshot"),
     },
+    "dms.directory": {
+        "create": ((), f"{_ACL} (dms); CRM folders (oa_folder_kind) created by the bridge only"),
+        "write": ((), f"{_ACL} (dms); a CRM folder's link (customer/order, parent, storage, kind): the bridge only"),
+    },
     "dms.file": {
         "action_oa_verify": ((OA_USER,), "read access to the files; flags a changed content on the trail"),
         "create": ((), f"{_ACL} (dms); the SHA-256 and integrity fields refused to users (values and defaults)"),

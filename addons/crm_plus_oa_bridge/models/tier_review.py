@@ -32,7 +32,8 @@ class TierReview(models.Model):
 
     oa_route_id = fields.Many2one("crm_plus_oa.route", string="Route", readonly=True, index="btree_not_null")
     oa_step_id = fields.Many2one("crm_plus_oa.route.step", string="Route Step", readonly=True, index="btree_not_null")
-    oa_step_name = fields.Char(string="Step", readonly=True)
+    # the step's name in every language when the request was made: each approver reads it in theirs
+    oa_step_name = fields.Char(string="Step", readonly=True, translate=True)
     oa_mode = fields.Selection(STEP_MODES, string="Step Mode", readonly=True)
     oa_user_ids = fields.Many2many(
         "res.users",
@@ -203,14 +204,13 @@ class TierReview(models.Model):
         # sudo: checked above that the current user is an approver of this step; he may not read the document
         record = self.env[self.model].browse(self.res_id).sudo()
         excluded = record._crm_plus_oa_excluded_users()
-        same_step = record.review_ids.filtered(
-            lambda r: r.sequence == self.sequence and r.status in ("waiting", "pending")
-        )
-        if user.share or not user.active or user in excluded or user in same_step.mapped("oa_user_ids"):
+        # every approver of the request (any step, decided or not): nobody signs twice for the same request
+        approvers = record.review_ids.mapped("oa_user_ids") | record.review_ids.mapped("done_by")
+        if user.share or not user.active or user in excluded or user in approvers:
             raise UserError(
                 self.env._(
-                    "%(user)s cannot take over this step (not an internal user, already an approver of it, "
-                    "or the requester/salesperson).",
+                    "%(user)s cannot take over this step (not an internal user, already an approver of this "
+                    "request, or the requester/salesperson).",
                     user=user.display_name,
                 )
             )

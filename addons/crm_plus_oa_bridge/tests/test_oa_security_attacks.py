@@ -178,6 +178,42 @@ class TestReviewGuard(OaAttackCommon):
             order.with_user(self.dept_manager).validate_tier()
         self.assertEqual((order.state, order.approval_state), ("draft", "pending"))
 
+    @mute_logger(*MUTED)
+    def test_engine_wizard_and_links_around_the_guard(self):
+        """base_tier_validation's comment wizard on another model, a review of another model linked to the order."""
+        order = self._request()
+        before = self._state(order)
+        wizard = (
+            self.env["comment.wizard"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "res_model": "res.partner",
+                    "res_id": self.customer.id,
+                    "review_ids": [Command.set(order.sudo().review_ids.ids)],
+                    "validate_reject": "validate",
+                    "comment": "approved by me",
+                }
+            )
+        )
+        with self.assertRaises(AccessError):
+            wizard.add_comment()
+        # a review of another model linked to the order stays a review of that model: not the order's
+        other = self.env["tier.review"].with_user(self.salesman).create({"model": "res.partner", "status": "approved"})
+        order.with_user(self.salesman).write({"review_ids": [Command.link(other.id)]})
+        self.assertNotIn(other, order.review_ids)
+        self.assertEqual(self._state(order), before)
+        self.assertEqual((order.state, order.approval_state), ("draft", "pending"))
+
+    def test_forward_never_to_another_approver_of_the_request(self):
+        """Forwarding a step to an approver of another step would let one person sign twice."""
+        order = self._request()
+        review = order.review_ids.filtered(lambda r: r.sequence == 1)
+        for user in (self.finance, self.finance2, self.salesman):
+            with self.subTest(user=user.login), self.assertRaises(UserError):
+                review.with_user(self.dept_manager)._crm_plus_oa_delegate(user)
+        self.assertEqual(review.oa_user_ids, self.dept_manager)
+
     def test_escalation_never_reaches_the_requester(self):
         self.step_manager.write({"limit_hours": 1, "escalation_user_id": self.salesman.id})
         order = self._request()
@@ -308,6 +344,31 @@ class TestFiledDocumentsAccess(OaAttackCommon):
         self.assertTrue(self._reads(self.other_salesman, self.letter))
         # a portal user reads none of the internal filing, even about his own company
         self.assertFalse(self._reads(self.portal, self.letter))
+
+    @mute_logger(*MUTED)
+    def test_crm_folders_stay_linked(self):
+        """Relinking or moving a folder would hand its documents to other readers: refused, even to who reads it."""
+        self._request()
+        other_customer = self.env["res.partner"].create({"name": "Other Customer", "user_id": self.salesman.id})
+        folder = self.customer._crm_plus_oa_folder("dunning").with_user(self.salesman)
+        root = self.env.ref("crm_plus_oa_bridge.dms_directory_customers")
+        for vals in (
+            {"res_id": other_customer.id},
+            {"parent_id": root.id},
+            {"oa_folder_kind": False},
+            {"model_id": self.env["ir.model"]._get_id("res.users")},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                folder.write(vals)
+        with self.assertRaises(AccessError):
+            folder.unlink()
+        with self.assertRaises(AccessError):
+            self.Directory.with_user(self.salesman).create(
+                {"name": "Mine", "parent_id": root.id, "oa_folder_kind": "customer", "res_id": other_customer.id}
+            )
+        folder.invalidate_recordset()
+        self.assertEqual((folder.sudo().res_id, folder.sudo().oa_folder_kind), (self.customer.id, "dunning"))
+        self.assertEqual(self.letter.sudo().directory_id, folder)
 
 
 @tagged("post_install", "-at_install")
