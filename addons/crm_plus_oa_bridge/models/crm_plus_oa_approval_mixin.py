@@ -19,6 +19,7 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import ConcurrencyError
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 OPEN_STATUSES = ("waiting", "pending")
 
@@ -169,10 +170,12 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         stale.unlink()
         for user in missing:
             review = current.filtered(lambda r, u=user: u in r.oa_user_ids)[:1]
+            # the to-do in its approver's language
+            in_lang = self.with_context(lang=user.lang or self.env.lang)
             record.activity_schedule(
                 self._crm_plus_oa_activity_type,
-                summary=self._crm_plus_oa_activity_summary(review),
-                note=self._crm_plus_oa_activity_note(),
+                summary=in_lang._crm_plus_oa_activity_summary(review.with_env(in_lang.env)),
+                note=in_lang._crm_plus_oa_activity_note(),
                 user_id=user.id,
                 date_deadline=review.oa_deadline.date() if review.oa_deadline else None,
             )
@@ -196,6 +199,15 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
             .sudo()
             .create([dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan])
         )
+        # the snapshot of the steps' names, in all their languages (one query)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE tier_review r SET oa_step_name = s.name
+                     FROM crm_plus_oa_route_step s WHERE s.id = r.oa_step_id AND r.id IN %s""",
+                tuple(reviews.ids) or (0,),
+            )
+        )
+        reviews.invalidate_recordset(["oa_step_name"])
         return reviews
 
     def _crm_plus_oa_advance(self):

@@ -114,7 +114,7 @@ class SaleOrder(models.Model):
         return self.env._("Approve %(order)s: %(step)s", order=self._crm_plus_oa_read("name"), step=review.oa_step_name)
 
     def _crm_plus_oa_activity_note(self):
-        return self._crm_plus_oa_read("approval_reason")
+        return self._crm_plus_oa_read("approval_reason_display")
 
     def _crm_plus_oa_approvers_changed(self, users):
         # crm_plus shows these users as the order's approvers (and lets them read the order).

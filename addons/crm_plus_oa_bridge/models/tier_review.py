@@ -32,7 +32,8 @@ class TierReview(models.Model):
 
     oa_route_id = fields.Many2one("crm_plus_oa.route", string="Route", readonly=True, index="btree_not_null")
     oa_step_id = fields.Many2one("crm_plus_oa.route.step", string="Route Step", readonly=True, index="btree_not_null")
-    oa_step_name = fields.Char(string="Step", readonly=True)
+    # the step's name in every language when the request was made: each approver reads it in theirs
+    oa_step_name = fields.Char(string="Step", readonly=True, translate=True)
     oa_mode = fields.Selection(STEP_MODES, string="Step Mode", readonly=True)
     oa_user_ids = fields.Many2many(
         "res.users",
