@@ -70,6 +70,28 @@ class SaleOrder(models.Model):
         return {"order_id": self.id}
 
     @api.model
+    def _crm_plus_oa_decided_ids(self, user):
+        """Orders decided along a route, and those decided by crm_plus's single-step approval (no route).
+
+        crm_plus's approval history says the same of single-step approvals:
+        a decision stands until the order's next request.
+        """
+        decided = set(super()._crm_plus_oa_decided_ids(user))
+        # sudo: the approval history, to restrict what the user may do (never handed back)
+        Entry = self.env["crm_plus.approval.entry"].sudo()
+        decisions = Entry.search([("user_id", "=", user.id), ("decision", "in", ("approved", "rejected"))])
+        if decisions:
+            last_request = dict(
+                Entry._read_group(
+                    [("order_id", "in", decisions.order_id.ids), ("decision", "=", "requested")],
+                    ["order_id"],
+                    ["id:max"],
+                )
+            )
+            decided.update(entry.order_id.id for entry in decisions if entry.id > last_request.get(entry.order_id, 0))
+        return list(decided)
+
+    @api.model
     def _crm_plus_oa_trail_domain(self):
         # the trail entries of the order's plan changes name the order too
         return super()._crm_plus_oa_trail_domain() & Domain("plan_change_id", "=", False)

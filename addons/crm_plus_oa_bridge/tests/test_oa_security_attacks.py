@@ -279,6 +279,21 @@ class TestDecidersLoseWriteAccess(OaAttackCommon):
         self.assertEqual(order.client_order_ref, "salesperson")
 
     @mute_logger(*MUTED)
+    def test_single_step_approver_too(self):
+        """Without a route (crm_plus's single-step approval), the department manager who approved reads only."""
+        self.route.amount_min = 100000.0
+        order = self._request()
+        self.assertFalse(order.review_ids)
+        order.with_user(self.dept_manager).write({"client_order_ref": "before deciding"})
+        order.with_user(self.dept_manager).action_approve()
+        self.assertEqual((order.state, order.approval_state), ("sale", "approved"))
+        with self.assertRaises(AccessError):
+            order.order_line[:1].with_user(self.dept_manager).write({"discount": 40.0})
+        with self.assertRaises(AccessError):
+            order.with_user(self.dept_manager).write({"client_order_ref": "after deciding"})
+        self.assertEqual(order.client_order_ref, "before deciding")
+
+    @mute_logger(*MUTED)
     def test_rejecting_approver_until_a_new_request(self):
         order = self._request()
         order.with_user(self.dept_manager)._crm_plus_reject("Too cheap")
