@@ -70,7 +70,10 @@ def clone(cr, table, template_id, n, overrides):
     kept = [col for col in columns(cr, table) if col not in overrides]
     names = ", ".join(['"id"', *(f'"{c}"' for c in kept), *(f'"{c}"' for c in overrides)])
     nid = f"({base} + g)"
-    exprs = ", ".join([nid, *(f't."{c}"' for c in kept), *(e.replace("{nid}", nid) for e in overrides.values())])
+    # the overrides are SQL of g (modulo included): escape their % for the driver's parameters
+    exprs = ", ".join(
+        [nid, *(f't."{c}"' for c in kept), *(e.replace("{nid}", nid).replace("%", "%%") for e in overrides.values())]
+    )
     cr.execute(
         f"INSERT INTO {table} ({names}) SELECT {exprs} FROM {table} t, generate_series(1, %s) g" " WHERE t.id = %s",
         [n, template_id],

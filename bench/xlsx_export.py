@@ -116,7 +116,7 @@ def main():
         with timed(f"raw SQL read of {args.rows} steps (joined names)", results):
             cr.execute(
                 """
-                SELECT so.name, p.name, s.name, t.name->>'en_US', u.login, s.date_due, s.state,
+                SELECT so.name, p.name, s.name->>'en_US', t.name->>'en_US', u.login, s.date_due, s.state,
                        s.amount, s.amount_done, s.amount_residual, s.date_done
                   FROM crm_plus_plan_step s
                   JOIN sale_order so ON so.id = s.order_id

@@ -189,7 +189,7 @@ PUBLIC_METHODS = {
         "action_cancel": ((FINANCE,), "not once sent; the queued mail is cancelled with it"),
         "action_mark_sent": ((FINANCE,), "draft or failed"),
         "action_print": ((), f"{_READ}; draft letters (marked sent when printed): finance only"),
-        "action_retry": ((FINANCE,), "failed emails only, the customer's address fixed"),
+        "action_retry": ((FINANCE,), "failed only: emails (address fixed) queued again, run failures back to the run"),
     },
     "crm_plus.dunning.run.wizard": {
         "action_refresh": ((FINANCE,), "the preview of the wizard's customers"),

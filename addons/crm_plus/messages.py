@@ -42,8 +42,9 @@ class Message(str):
     def __new__(cls, env, text):
         if isinstance(text, Message):
             return text
-        data = _to_json(text) if isinstance(text, LazyGettext) else {"text": str(text)}
-        obj = super().__new__(cls, render(env, data))
+        data = _to_json(text) if isinstance(text, LazyGettext | Ref) else {"text": str(text)}
+        # a reference reads in the language of its record's environment: no query to render it again
+        obj = super().__new__(cls, data["label"] if isinstance(text, Ref) else render(env, data))
         obj.data = data
         return obj
 
@@ -82,6 +83,8 @@ def render(env, data, lang=None):
         return ""
     if "text" in data:
         return data["text"]
+    if "__ref__" in data:
+        return _param(env, data, lang or env.lang or "en_US")
     lang = lang or env.lang or "en_US"
     params = {key: _param(env, value, lang) for key, value in (data.get("params") or {}).items()}
     return get_translation(data["module"], lang, data["source"], params)
@@ -90,6 +93,23 @@ def render(env, data, lang=None):
 def render_all(env, datas, lang=None, separator="\n"):
     """Several stored messages (a list of data) joined in ``lang``."""
     return separator.join(render(env, data, lang) for data in datas or ())
+
+
+def translations(env, datas):
+    """``[{lang: text}]`` of ``datas`` in every installed language, for a translatable field.
+
+    Each distinct message is rendered once per language (references read once), whatever the number of
+    records sharing it: plan generation stores its step names this way for thousands of steps at a time.
+    """
+    langs = [code for code, _name in env["res.lang"].get_installed()]
+    cache = {}
+    result = []
+    for data in datas:
+        key = repr(data)
+        if key not in cache:
+            cache[key] = {lang: render(env, data, lang) for lang in langs}
+        result.append(cache[key])
+    return result
 
 
 def to_data(env, messages):

@@ -26,6 +26,7 @@
         "views/res_partner_views.xml",
         "views/crm_plus_oa_plan_change_views.xml",
         "views/crm_plus_dunning_communication_views.xml",
+        "views/dms_file_views.xml",
         "wizard/crm_plus_oa_delegate_views.xml",
         "wizard/sale_order_contract_attach_views.xml",
         "wizard/crm_plus_oa_plan_change_wizard_views.xml",

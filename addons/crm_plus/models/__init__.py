@@ -9,6 +9,7 @@ from . import crm_plus_attribute
 from . import crm_plus_attribute_option
 from . import crm_plus_attribute_report
 from . import crm_plus_customer_category
+from . import crm_plus_dunning_attention_mixin
 from . import crm_plus_dunning_communication
 from . import crm_plus_dunning_communication_line
 from . import crm_plus_dunning_level

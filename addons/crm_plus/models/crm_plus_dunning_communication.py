@@ -16,13 +16,13 @@ class CrmPlusDunningCommunication(models.Model):
 
     _name = "crm_plus.dunning.communication"
     _description = "Dunning Communication"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm_plus.dunning.attention.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
     level_id = fields.Many2one("crm_plus.dunning.level", required=True, index=True, readonly=True, ondelete="restrict")
-    policy_id = fields.Many2one(related="level_id.policy_id", store=True, index=True)
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True, index=True, precompute=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     user_id = fields.Many2one(
@@ -45,7 +45,13 @@ class CrmPlusDunningCommunication(models.Model):
     mail_id = fields.Many2one(
         "mail.mail", string="Queued Mail", readonly=True, index="btree_not_null", ondelete="set null"
     )
-    failure_reason = fields.Text(readonly=True)
+    failure_stage = fields.Selection(
+        [("dispatch", "Dunning run"), ("statement", "Statement"), ("delivery", "Delivery")],
+        readonly=True,
+        copy=False,
+        help="Where it failed: the run (mail, call, escalation route) and the statement are retried by the next "
+        "runs; a delivery failure (address, bounce) waits for finance to queue it again.",
+    )
     escalation_user_id = fields.Many2one(
         "res.users", string="Escalated To", readonly=True, help="Manager who gets the escalation activity."
     )
@@ -103,17 +109,23 @@ class CrmPlusDunningCommunication(models.Model):
             raise UserError(self.env._("A sent communication cannot be cancelled."))
         # sudo: finance cancels the queued mail of a communication it may cancel, without mail.mail rights
         self.sudo().mail_id.filtered(lambda mail: mail.state in ("outgoing", "exception")).cancel()
-        self.write({"state": "cancelled"})
+        self.write({"state": "cancelled", "needs_attention": False})
         return True
 
     @require_groups(FINANCE)
     def action_mark_sent(self):
-        self.filtered(lambda c: c.state in ("draft", "failed")).write({"state": "sent", "failure_reason": False})
+        self.filtered(lambda c: c.state in ("draft", "failed")).write(
+            {"state": "sent", "failure_reason": False, "needs_attention": False}
+        )
         return True
 
     @require_groups(FINANCE)
     def action_retry(self):
-        """Queue a failed email again (after the customer's address was fixed)."""
+        """Queue a failed email again (after the customer's address was fixed); run failures go back to the run."""
+        by_run = self.filtered(lambda c: c.state == "failed" and c.failure_stage in ("dispatch", "statement"))
+        by_run.write({"retry_count": 0})
+        by_run._crm_plus_requeue()
+        self -= by_run
         for communication in self.filtered(lambda c: c.state == "failed" and c.channel == "email"):
             if not communication.partner_id.email:
                 raise UserError(
@@ -123,16 +135,33 @@ class CrmPlusDunningCommunication(models.Model):
                 )
         failed = self.filtered(lambda c: c.state == "failed" and c.channel == "email")
         self.env["crm_plus.dunning.run"]._queue_mails(failed)
-        failed.write({"state": "draft", "failure_reason": False})
+        failed.write({"state": "draft", "failure_reason": False, "needs_attention": False})
         return True
+
+    def _crm_plus_requeue(self):
+        """Back to the run's dispatch phase: its next pass makes the email, call or escalation again."""
+        # sudo: the queue's mail whose statement failed is replaced by the one the dispatch makes
+        self.sudo().mail_id.filtered(lambda mail: mail.state == "exception").write({"state": "cancel"})
+        self.write(
+            {
+                "state": "draft",
+                "dispatch_pending": True,
+                "mail_id": False,
+                "statement_pending": False,
+                "needs_attention": False,
+                "failure_reason": False,
+            }
+        )
 
     # ------------------------------------------------------- mail integration
 
     def _message_receive_bounce(self, email, partner):
         """A bounce on the dunning email marks the communication failed."""
         super()._message_receive_bounce(email, partner)
-        self.filtered(lambda c: c.state in ("draft", "sent")).sudo().write(
-            {"state": "failed", "failure_reason": self.env._("Bounced: %(email)s", email=email)}
+        bounced = self.filtered(lambda c: c.state in ("draft", "sent")).sudo()
+        bounced._crm_plus_mark_failed(
+            dict.fromkeys(bounced, self.env._("Bounced: %(email)s", email=email)),
+            {"state": "failed", "failure_stage": "delivery"},
         )
 
     def _get_statement_lines(self):

@@ -10,6 +10,7 @@ class CrmPlusDunningReminder(models.Model):
 
     _name = "crm_plus.dunning.reminder"
     _description = "Payment Reminder"
+    _inherit = ["crm_plus.dunning.attention.mixin"]
     _order = "date desc, id desc"
 
     step_id = fields.Many2one("crm_plus.plan.step", required=True, index=True, ondelete="cascade", readonly=True)
@@ -24,6 +25,12 @@ class CrmPlusDunningReminder(models.Model):
     mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null")
 
     _step_uniq = models.UniqueIndex("(step_id)", "A payment step is reminded once.")
+
+    def _crm_plus_failure_document(self):
+        return self.step_id
+
+    def _crm_plus_failure_summary(self):
+        return self.env._("Payment reminder failed: needs attention")
 
     def _notify(self):
         """An activity on the step for its responsible (unless one is open) and an internal email."""

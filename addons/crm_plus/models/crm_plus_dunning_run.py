@@ -16,6 +16,13 @@ Exactly once rests on the database, not on the code path:
   the next run sends exactly those;
 * mails are only queued (``mail.mail``, outgoing); the mail queue sends them
   after the batch committed.
+
+One bad record never stalls the others (``_isolated``): a dispatch chunk, a batch of
+reminders or the statements of a mail batch that fails is split in halves, in savepoints,
+down to the records that fail; those are marked failed with their error and attempt count
+(``crm_plus.dunning.attention.mixin``), retried by the next runs (``_retry_failed``) and
+notified to the workflow administrator, while every other record of the batch is done
+in batches as before.
 """
 
 import logging
@@ -29,6 +36,8 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+
+from .crm_plus_dunning_attention_mixin import MAX_ATTEMPTS
 
 _logger = logging.getLogger(__name__)
 
@@ -63,6 +72,9 @@ class CrmPlusDunningRun(models.AbstractModel):
         started = time.monotonic()
         with self._exclusive(commit):
             self._in_batch(commit, self._update_states, today)
+            self._commit(commit, 0)
+            # what failed in earlier runs gets another attempt (communications in the dispatch below)
+            stats["retried"] += self._in_batch(commit, self._retry_failed, partner_ids, company_ids) or 0
             self._commit(commit, 0)
             # reminders before the due date
             while True:
@@ -119,6 +131,51 @@ class CrmPlusDunningRun(models.AbstractModel):
             _logger.info("dunning batch %s skipped: %s", method.__name__, error)
             self.env.cr.rollback()  # pylint: disable=invalid-commit
             return None
+
+    def _isolated(self, records, work):
+        """``work(records)`` in a savepoint; when it raises, each half again, down to the records that fail.
+
+        Returns ``{record: exception}`` of the records that failed alone. The good records are still done
+        in batches (a failure costs a few more batches, not one per record). Conflicts between workers
+        are not a record's failure: they propagate and drop the whole batch, retried later.
+        """
+        try:
+            with self.env.cr.savepoint():
+                work(records)
+            return {}
+        except CONCURRENCY_ERRORS:
+            raise
+        except Exception as error:  # any failure of one record: it must not stop the others
+            if len(records) == 1:
+                return {records: error}
+            _logger.info("dunning: %s of %s records failed, isolating: %s", work, len(records), error)
+        half = len(records) // 2
+        failures = self._isolated(records[:half], work)
+        failures.update(self._isolated(records[half:], work))
+        return failures
+
+    def _retry_failed(self, partner_ids=None, company_ids=None):
+        """Another attempt for what earlier runs failed on (up to MAX_ATTEMPTS failed attempts each).
+
+        Communications go back to the dispatch phase (email with its statement, call, escalation route);
+        reminders notify again.
+        """
+        domain = [("needs_attention", "=", True), ("retry_count", "<", MAX_ATTEMPTS)]
+        if partner_ids:
+            domain.append(("partner_id", "in", list(partner_ids)))
+        if company_ids:
+            domain.append(("company_id", "in", list(company_ids)))
+        communications = self.env["crm_plus.dunning.communication"].search(
+            [*domain, ("state", "=", "failed"), ("failure_stage", "in", ("dispatch", "statement"))]
+        )
+        communications._crm_plus_requeue()
+        Reminder = self.env["crm_plus.dunning.reminder"]
+        reminders = Reminder.search(domain)
+        if reminders:
+            failures = self._isolated(reminders, lambda batch: batch._notify())
+            reminders.filtered(lambda reminder: reminder not in failures)._crm_plus_clear_failure()
+            Reminder._crm_plus_mark_failed(failures)
+        return len(communications) + len(reminders)
 
     def _commit(self, commit, processed, remaining=None):
         """Commit the batch (cron progress when run by the cron); return the time left."""
@@ -335,7 +392,32 @@ class CrmPlusDunningRun(models.AbstractModel):
         steps = self.env["crm_plus.plan.step"].browse({row["step_id"] for row in rows})
         locked_steps = set(steps.try_lock_for_update(allow_referencing=True).ids)
         rows = [row for row in rows if row["step_id"] in locked_steps]
+        result = {
+            "communications": 0,
+            "items": 0,
+            "customers": 0,
+            "locked_out": len(locked_out_ids),
+            "locked_out_ids": locked_out_ids,
+        }
+        if not rows:
+            return result
 
+        def write(customers):
+            ids = set(customers.ids)
+            counts = self._dunning_write(today, [row for row in rows if row["partner_id"] in ids])
+            self.env.flush_all()
+            for key, value in counts.items():
+                result[key] += value
+
+        # a customer whose communications cannot be written is left out (retried by the next run), not the batch
+        failures = self._isolated(partners.browse(sorted({row["partner_id"] for row in rows})), write)
+        if failures:
+            self._customers_failed(failures, rows)
+            result["failed_customers"] = len(failures)
+        return result
+
+    def _dunning_write(self, today, rows):
+        """Communications and their items (the exactly-once keys) for ``rows`` of pending keys."""
         # one communication per customer, level, channel and company (a customer may buy from several companies);
         # no email: a letter with a phone call instead
         groups = defaultdict(list)
@@ -414,9 +496,49 @@ class CrmPlusDunningRun(models.AbstractModel):
             "communications": len(communications),
             "items": len(line_values),
             "customers": len({c.partner_id.id for c in communications}),
-            "locked_out": len(locked_out_ids),
-            "locked_out_ids": locked_out_ids,
         }
+
+    def _customers_failed(self, failures, rows):
+        """Customers whose dunning could not be written: nothing of theirs is kept, the next run tries again.
+
+        There is no communication to mark: the workflow administrator gets a to-do on the customer (once,
+        while it is open) with the error.
+        """
+        company_by_partner = {row["partner_id"]: row["company_id"] for row in rows}
+        summary = self.env._("Dunning failed: needs attention")
+        # sudo: the run notifies the administrator on the customer, whoever runs it (cron, finance)
+        Activity = self.env["mail.activity"].sudo()
+        open_ids = set(
+            Activity.search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", [p.id for p in failures]),
+                    ("summary", "=", summary),
+                ]
+            ).mapped("res_id")
+        )
+        Communication = self.env["crm_plus.dunning.communication"]
+        todo = self.env["ir.model.data"]._xmlid_to_res_id("mail.mail_activity_data_todo", raise_if_not_found=False)
+        vals_list = []
+        for partner, error in failures.items():
+            _logger.info("dunning: customer %s left out of this run: %s", partner.id, error)
+            admin = Communication._crm_plus_failure_admin(
+                self.env["res.company"].browse(company_by_partner[partner.id])
+            )
+            if partner.id in open_ids or not admin:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": partner.id,
+                    "activity_type_id": todo or False,
+                    "summary": summary,
+                    "note": str(error) or type(error).__name__,
+                    "user_id": admin.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        Activity.with_context(mail_activity_quick_update=True).create(vals_list)
 
     # fields a dunning template renders for the queue; reports are attached by the mail queue (mail.mail)
     MAIL_RENDER_FIELDS = (
@@ -553,6 +675,11 @@ class CrmPlusDunningRun(models.AbstractModel):
                 break
             stats["dispatched"] += dispatched
 
+    def _dispatch(self, communications):
+        """Queue the emails and schedule the calls and escalations of ``communications``."""
+        self._queue_mails(communications.filtered(lambda c: c.channel == "email"))
+        self._schedule_activities(communications)
+
     def _dispatch_chunk(self, chunk_size):
         """One chunk: lock pending communications, queue their mails, schedule their activities."""
         self.env.cr.execute(
@@ -568,8 +695,9 @@ class CrmPlusDunningRun(models.AbstractModel):
         if not ids:
             return 0
         communications = self.env["crm_plus.dunning.communication"].browse(ids)
-        self._queue_mails(communications.filtered(lambda c: c.channel == "email"))
-        self._schedule_activities(communications)
+        failures = self._isolated(communications, self._dispatch)
+        if failures:
+            communications._crm_plus_mark_failed(failures, {"state": "failed", "failure_stage": "dispatch"})
         self.env.cr.execute(
             SQL("UPDATE crm_plus_dunning_communication SET dispatch_pending = FALSE WHERE id = ANY(%s)", ids)
         )
@@ -616,8 +744,9 @@ class CrmPlusDunningRun(models.AbstractModel):
                 partner_filter=partner_filter,
             )
         )
-        reminders = self.env["crm_plus.dunning.reminder"].browse(id_ for (id_,) in self.env.cr.fetchall())
+        Reminder = self.env["crm_plus.dunning.reminder"]
+        reminders = Reminder.browse(id_ for (id_,) in self.env.cr.fetchall())
         if not reminders:
             return 0
-        reminders._notify()
+        Reminder._crm_plus_mark_failed(self._isolated(reminders, lambda batch: batch._notify()))
         return len(reminders)

@@ -1,5 +1,6 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
 from datetime import timedelta
 
 from odoo import api
@@ -15,6 +16,7 @@ from ..access import SALE_MANAGER
 from ..access import is_trusted
 from ..access import require_groups
 from ..access import trusted_context
+from ..messages import translations
 from .crm_plus_plan_template_line import TRIGGERS
 
 MONEY_KINDS = ("payment", "invoice", "dunning")
@@ -66,7 +68,9 @@ class CrmPlusPlanStep(models.Model):
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     sequence = fields.Integer(default=10)
-    name = fields.Char(string="Description")
+    # translatable: generated steps get their name in every language (plan generation), so that each
+    # reader (and each responsible's to-do) reads it in their own
+    name = fields.Char(string="Description", translate=True)
     action_type_id = fields.Many2one(
         "crm_plus.plan.action.type", string="Action", required=True, ondelete="restrict", check_company=True
     )
@@ -329,7 +333,7 @@ class CrmPlusPlanStep(models.Model):
                         "res_model_id": model_id,
                         "res_id": step.id,
                         "activity_type_id": activity_type.id if activity_type else False,
-                        "summary": step.name or step.action_type_id.name,
+                        "summary": step._crm_plus_name_for(step.user_id),
                         "user_id": step.user_id.id,
                         "date_deadline": step.date_remind or step.date_due,
                     }
@@ -343,6 +347,30 @@ class CrmPlusPlanStep(models.Model):
         if to_create:
             # sudo: reminders go to each step's responsible, who may not be the user whose change triggered them
             self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(to_create)
+
+    def _crm_plus_store_name_translations(self, datas):
+        """Store the names of these new steps in every installed language (one query for the batch).
+
+        ``datas``: the message data of each step's name (``messages.Message.data``), in the order of ``self``.
+        """
+        if len(self.env["res.lang"].get_installed()) < 2 or not self:
+            return
+        values = translations(self.env, datas)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_plus_plan_step s SET name = v.name FROM (VALUES %s) AS v(id, name) WHERE s.id = v.id",
+                SQL(", ").join(
+                    SQL("(%s, %s::jsonb)", step.id, json.dumps(value)) for step, value in zip(self, values, strict=True)
+                ),
+            )
+        )
+        self.invalidate_recordset(["name"])
+
+    def _crm_plus_name_for(self, user):
+        """The step's name (else its action's) in ``user``'s language."""
+        self.ensure_one()
+        step = self.with_context(lang=user.lang or self.env.lang)
+        return step.name or step.action_type_id.name
 
     @api.model
     def _cron_update_state(self):

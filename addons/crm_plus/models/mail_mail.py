@@ -30,9 +30,26 @@ class MailMail(models.Model):
             return super()._send(*args, **kwargs)
         result = True
         for chunk in split_every(STATEMENT_CHUNK, self.ids, self.browse):
-            chunk._crm_plus_attach_statements()
+            chunk._crm_plus_attach_statements_isolated()
             result = super(MailMail, chunk)._send(*args, **kwargs)
         return result
+
+    def _crm_plus_attach_statements_isolated(self):
+        """Attach the statements; a mail whose statement fails is held back (exception), the others go."""
+        failures = self.env["crm_plus.dunning.run"]._isolated(self, lambda mails: mails._crm_plus_attach_statements())
+        if not failures:
+            return
+        for mail, error in failures.items():
+            # sudo: the queue's own mail, held back instead of sent without its statement
+            mail.sudo().write({"state": "exception", "failure_type": "unknown", "failure_reason": str(error)})
+        failed_mails = self.browse([mail.id for mail in failures])
+        error_by_mail = {mail.id: error for mail, error in failures.items()}
+        # sudo: the mail queue runs as whoever sends; the communication records the failure for finance
+        communications = self.env[COMMUNICATION].sudo().search([("mail_id", "in", failed_mails.ids)])
+        communications._crm_plus_mark_failed(
+            {communication: error_by_mail[communication.mail_id.id] for communication in communications},
+            {"state": "failed", "failure_stage": "statement"},
+        )
 
     def _crm_plus_attach_statements(self):
         """Render the PDF statements of the dunning mails in this batch, one report call per template.
@@ -116,9 +133,13 @@ class MailMail(models.Model):
                 .search([("mail_id", "in", dunning_mails.ids), ("state", "in", ("draft", "sent", "failed"))])
             )
             if failure_type:
-                communications.write({"state": "failed", "failure_reason": failure_reason or failure_type})
+                communications._crm_plus_mark_failed(
+                    dict.fromkeys(communications, failure_reason or failure_type),
+                    {"state": "failed", "failure_stage": "delivery"},
+                )
             else:
                 communications.filtered(lambda c: c.state == "draft").write({"state": "sent"})
+                communications._crm_plus_clear_failure()
         return super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )

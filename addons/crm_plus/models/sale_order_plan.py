@@ -11,6 +11,9 @@ from ..access import FINANCE
 from ..access import SALE_MANAGER
 from ..access import require_groups
 from ..access import trusted_context
+from ..messages import Message
+from ..messages import Ref
+from ..messages import _lt
 
 
 class SaleOrder(models.Model):
@@ -137,9 +140,14 @@ class SaleOrder(models.Model):
         step_vals = [
             dict(vals, plan_id=plan.id) for plan, values in zip(plans, steps_per_order, strict=True) for vals in values
         ]
-        trusted_context(
-            self.env["crm_plus.plan.step"], crm_plus_plan_defer_check=True, crm_plus_plan_no_activity=True
-        ).with_context(mail_create_nolog=True).create(step_vals)
+        steps = (
+            trusted_context(
+                self.env["crm_plus.plan.step"], crm_plus_plan_defer_check=True, crm_plus_plan_no_activity=True
+            )
+            .with_context(mail_create_nolog=True)
+            .create(step_vals)
+        )
+        steps._crm_plus_store_name_translations([vals["name"].data for vals in step_vals])
         plans = plans.with_env(self.env)
         plans._check_steps()
         plans.step_ids._crm_plus_sync_activities()
@@ -186,7 +194,7 @@ class SaleOrder(models.Model):
                 values.append(
                     {
                         "sequence": line.sequence,
-                        "name": line.name or line.action_type_id.name,
+                        "name": Message(self.env, Ref(line, "name") if line.name else Ref(line.action_type_id, "name")),
                         "action_type_id": line.action_type_id.id,
                         "trigger": line.trigger,
                         "offset_days": line.offset_days,
@@ -223,9 +231,12 @@ class SaleOrder(models.Model):
                 values.append(
                     {
                         "sequence": sequence * 10,
-                        "name": self.env._("Collect %(percent)s%%", percent=round(100.0 * amount / total, 2))
-                        if len(installments) > 1
-                        else payment_type.name,
+                        "name": Message(
+                            self.env,
+                            _lt("Collect %(percent)s%%", percent=round(100.0 * amount / total, 2))
+                            if len(installments) > 1
+                            else Ref(payment_type, "name"),
+                        ),
                         "action_type_id": payment_type.id,
                         "date_due": max(date_due, order_date),
                         "amount": amount,
@@ -237,7 +248,7 @@ class SaleOrder(models.Model):
             values.append(
                 {
                     "sequence": 5,
-                    "name": delivery_type.name,
+                    "name": Message(self.env, Ref(delivery_type, "name")),
                     "action_type_id": delivery_type.id,
                     "trigger": "delivery",
                     "date_due": delivery_date,

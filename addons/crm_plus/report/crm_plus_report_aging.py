@@ -72,7 +72,7 @@ class CrmPlusReportAging(models.Model):
     _order = "date_due, id"
     _rec_name = "name"
 
-    name = fields.Char(string="Document", readonly=True)
+    name = fields.Char(string="Document", readonly=True, translate=True)
     source = fields.Selection([("step", "Payment Step"), ("invoice", "Invoice")], readonly=True)
     step_id = fields.Many2one("crm_plus.plan.step", string="Payment Step", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
@@ -121,14 +121,17 @@ class CrmPlusReportAging(models.Model):
             """
             WITH open_items AS (
                 SELECT s.id * 2 AS id, 'step' AS source, s.id AS step_id, NULL::integer AS move_id,
-                       s.order_id, COALESCE(so.name, '') || ' / ' || COALESCE(s.name, '') AS name,
+                       s.order_id,
+                       -- the step's name in each of its languages, after the order's reference
+                       (SELECT jsonb_object_agg(t.key, COALESCE(so.name, '') || ' / ' || t.value)
+                          FROM jsonb_each_text(COALESCE(s.name, '{"en_US": ""}'::jsonb)) t) AS name,
                        s.partner_id, so.user_id, so.team_id, s.company_id, s.date_due,
                        so.currency_id, s.amount_residual AS amount_currency
                   FROM crm_plus_plan_step s
                   JOIN sale_order so ON so.id = s.order_id
                  WHERE s.kind = 'payment' AND s.state IN ('planned', 'due', 'overdue') AND s.amount_residual > 0
                 UNION ALL
-                SELECT m.id * 2 + 1, 'invoice', NULL, m.id, NULL, m.name,
+                SELECT m.id * 2 + 1, 'invoice', NULL, m.id, NULL, jsonb_build_object('en_US', m.name),
                        m.commercial_partner_id, m.invoice_user_id, m.team_id, m.company_id,
                        COALESCE(m.invoice_date_due, m.invoice_date, m.date),
                        m.currency_id, SIGN(m.amount_residual_signed) * m.amount_residual

@@ -290,3 +290,35 @@ class TestPlanGeneration(CrmPlusPlanCommon):
             self.assertEqual(three, one, "three orders: still the same queries, batched")
             self.assertLessEqual(one, 40)
         self.assertEqual(len(orders.plan_id), 4)
+
+    def test_step_names_in_each_readers_language(self):
+        """Generated step names read in each reader's language; a to-do reads in its responsible's."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "30/70",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 30, "nb_days": 0}),
+                    Command.create({"value": "percent", "value_amount": 70, "nb_days": 30}),
+                ],
+            }
+        )
+        self.salesman.lang = "zh_CN"
+        order = self._order(partner=self.other_customer, payment_term_id=term.id, confirm=False)
+        order.with_context(lang="en_US").action_confirm()
+        payments = self._steps(order.plan_id, "payment")
+        self.assertEqual(payments.with_context(lang="en_US").mapped("name"), ["Collect 30.0%", "Collect 70.0%"])
+        self.assertEqual(payments.with_context(lang="zh_CN").mapped("name"), ["收款 30.0%", "收款 70.0%"])
+        # the salesperson (zh_CN) is responsible: the to-do reads in Chinese though an English user confirmed
+        self.assertEqual(payments[0].activity_ids.summary, "收款 30.0%")
+        delivery = self._steps(order.plan_id, "delivery")
+        action = delivery.action_type_id
+        self.assertEqual(delivery.with_context(lang="zh_CN").name, action.with_context(lang="zh_CN").name)
+        # the receivables aging shows the step in the reader's language too
+        self.env.flush_all()
+        aging = self.env["crm_plus.report.aging"].search([("step_id", "=", payments[0].id)])
+        self.assertEqual(aging.with_context(lang="zh_CN").name, f"{order.name} / 收款 30.0%")
+        self.assertEqual(aging.with_context(lang="en_US").name, f"{order.name} / Collect 30.0%")
+        # a name typed by hand is the user's, in the language of the user who typed it
+        payments[1].with_context(lang="en_US").sudo().name = "Balance"
+        self.assertEqual(payments[1].with_context(lang="en_US").name, "Balance")

@@ -4,8 +4,11 @@ Dunning policy, level and credit hold are the run's and finance's; dunning histo
 reminders) and policies are not the salesperson's to change, whatever values or context they send.
 """
 
+from xmlrpc.client import Fault
+
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.tests import HttpCase
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -24,8 +27,9 @@ FORGED_CONTEXT = {
 }
 
 
-@tagged("post_install", "-at_install")
-class TestDunningControl(DunningFixtures, CrmPlusCommon):
+class DunningControlCommon(DunningFixtures, CrmPlusCommon):
+    """A customer of the salesperson on credit hold after a run: what he would like to undo."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -52,6 +56,9 @@ class TestDunningControl(DunningFixtures, CrmPlusCommon):
             [(line.amount_residual, line.level_id) for line in self.communications.line_ids.sorted("id")],
         )
 
+
+@tagged("post_install", "-at_install")
+class TestDunningControl(DunningControlCommon):
     def test_run_set_the_hold(self):
         self.assertEqual(self.customer.crm_plus_dunning_level_id, self.level3)
         self.assertTrue(self.customer.crm_plus_credit_hold)
@@ -157,3 +164,61 @@ class TestDunningControl(DunningFixtures, CrmPlusCommon):
         reminder = self.env["crm_plus.dunning.reminder"].search([("step_id", "in", order.plan_id.step_ids.ids)])
         self.assertTrue(reminder)
         return reminder
+
+
+@tagged("post_install", "-at_install")
+class TestDunningControlOverXmlRpc(DunningControlCommon, HttpCase):
+    """The plain salesperson over real XML-RPC, with the values and context a client chooses."""
+
+    def _call(self, user, model, method, args, **kwargs):
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, args, kwargs)
+
+    @mute_logger(
+        "odoo.http",
+        "odoo.addons.rpc.controllers.xmlrpc",
+        "odoo.addons.base.models.ir_model",
+        "odoo.addons.base.models.ir_rule",
+    )
+    def test_salesperson_cannot_undo_the_hold_over_rpc(self):
+        before = self._snapshot()
+        self.assertTrue(self.customer.crm_plus_credit_hold)
+        customer_ids = self.customer.ids
+        draft_ids = self.communications.filtered(lambda c: c.state == "draft").ids
+        attacks = [
+            ("res.partner", "write", [customer_ids, {"crm_plus_dunning_level_id": False}]),
+            ("res.partner", "write", [customer_ids, {"crm_plus_dunning_policy_id": self.lenient.id}]),
+            ("res.partner", "write", [customer_ids, {"crm_plus_credit_hold": False}]),
+            ("res.partner", "create", [{"name": "RPC Sneaky", "crm_plus_dunning_policy_id": self.lenient.id}]),
+            ("crm_plus.dunning.communication", "action_cancel", [draft_ids]),
+            ("crm_plus.dunning.communication", "action_mark_sent", [draft_ids]),
+            ("crm_plus.dunning.communication", "write", [draft_ids, {"state": "cancelled"}]),
+            ("crm_plus.dunning.communication", "unlink", [draft_ids]),
+            ("crm_plus.dunning.communication.line", "unlink", [self.communications.line_ids.ids]),
+            ("crm_plus.dunning.level", "write", [self.level3.ids, {"credit_hold": False}]),
+            ("crm_plus.dunning.policy", "write", [self.policy.ids, {"active": False}]),
+            ("crm_plus.dunning.run.wizard", "create", [{"partner_ids": [(6, 0, customer_ids)]}]),
+            ("crm_plus.dunning.run", "_run", []),
+        ]
+        for context in ({}, FORGED_CONTEXT):
+            for model, method, args in attacks:
+                with self.subTest(model=model, method=method, context=bool(context)), self.assertRaises(Fault):
+                    self._call(self.salesman, model, method, args, context=context)
+        # a default in the context is no back door either
+        with self.assertRaises(Fault):
+            self._call(
+                self.salesman,
+                "res.partner",
+                "create",
+                [{"name": "RPC Sneaky"}],
+                context={"default_crm_plus_dunning_policy_id": self.lenient.id},
+            )
+        self.assertEqual(self._snapshot(), before)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "RPC Sneaky")]))
+        # the salesperson still reads his customer's dunning, and finance sets the policy
+        rows = self._call(self.salesman, "crm_plus.dunning.communication", "read", [draft_ids, ["state"]])
+        self.assertEqual({row["state"] for row in rows}, {"draft"})
+        self._call(
+            self.finance, "res.partner", "write", [customer_ids, {"crm_plus_dunning_policy_id": self.lenient.id}]
+        )
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.crm_plus_dunning_policy_id, self.lenient)

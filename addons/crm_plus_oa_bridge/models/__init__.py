@@ -13,6 +13,7 @@ from . import crm_plus_plan
 from . import crm_plus_plan_step
 from . import dms_directory
 from . import dms_file
+from . import dms_security_mixin
 from . import ir_attachment
 from . import mail_activity
 from . import res_partner

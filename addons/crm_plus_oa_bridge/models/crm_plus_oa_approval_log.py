@@ -17,6 +17,7 @@ LOG_ACTIONS = [
     ("escalated", "Escalated"),
     ("filed", "Document filed"),
     ("locked", "Document locked"),
+    ("mismatch", "Integrity mismatch"),
 ]
 
 

@@ -12,10 +12,14 @@ written by the methods below only, as superuser after their checks (see
 A document using it implements the hooks at the end of this class.
 """
 
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import ConcurrencyError
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 OPEN_STATUSES = ("waiting", "pending")
 
@@ -32,6 +36,44 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
     oa_route_id = fields.Many2one("crm_plus_oa.route", string="Approval Route", copy=False, readonly=True)
     oa_round = fields.Integer(string="Approval Round", copy=False, readonly=True)
     oa_decided_date = fields.Datetime(string="Last Decision", copy=False, readonly=True)
+    oa_decided = fields.Boolean(
+        string="Decided by Me",
+        compute="_compute_oa_decided",
+        search="_search_oa_decided",
+        help="The current user approved or rejected the document's current request: "
+        "he reads it (the trail), he no longer edits it.",
+    )
+
+    # ------------------------------------------------------------- deciders
+    @api.model
+    def _crm_plus_oa_decided_ids(self, user):
+        """Ids of the documents of this model on whose current request ``user`` decided (approved, rejected).
+
+        Read from the trail (it outlives the reviews of a rejected request);
+        "current" is the document's latest round: a new request gives the
+        document back to whoever may edit it.
+        """
+        # sudo: the trail and the rounds, to restrict what the user may do (never handed back)
+        Log = self.env["crm_plus_oa.approval.log"].sudo()
+        fname = self._crm_plus_oa_trail_field()
+        entries = Log.search(
+            self._crm_plus_oa_trail_domain()
+            & Domain("user_id", "=", user.id)
+            & Domain("action", "in", ("approved", "rejected"))
+        )
+        return list({entry[fname].id for entry in entries if entry.round == entry[fname].oa_round})
+
+    @api.depends_context("uid")
+    def _compute_oa_decided(self):
+        decided = set(self._crm_plus_oa_decided_ids(self.env.user))
+        for document in self:
+            document.oa_decided = document.id in decided
+
+    @api.model
+    def _search_oa_decided(self, operator, value):
+        # ir.rule domains are searched as superuser while env.uid stays the acting user
+        decided = self._crm_plus_oa_decided_ids(self.sudo(False).env.user)
+        return Domain("id", operator, decided)
 
     def _compute_need_validation(self):
         # Requests are made by the bridge's own paths, never by the engine's button.
@@ -128,10 +170,12 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         stale.unlink()
         for user in missing:
             review = current.filtered(lambda r, u=user: u in r.oa_user_ids)[:1]
+            # the to-do in its approver's language
+            in_lang = self.with_context(lang=user.lang or self.env.lang)
             record.activity_schedule(
                 self._crm_plus_oa_activity_type,
-                summary=self._crm_plus_oa_activity_summary(review),
-                note=self._crm_plus_oa_activity_note(),
+                summary=in_lang._crm_plus_oa_activity_summary(review.with_env(in_lang.env)),
+                note=in_lang._crm_plus_oa_activity_note(),
                 user_id=user.id,
                 date_deadline=review.oa_deadline.date() if review.oa_deadline else None,
             )
@@ -155,6 +199,15 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
             .sudo()
             .create([dict(vals, model=self._name, res_id=self.id, requested_by=requester.id) for vals in plan])
         )
+        # the snapshot of the steps' names, in all their languages (one query)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE tier_review r SET oa_step_name = s.name
+                     FROM crm_plus_oa_route_step s WHERE s.id = r.oa_step_id AND r.id IN %s""",
+                tuple(reviews.ids) or (0,),
+            )
+        )
+        reviews.invalidate_recordset(["oa_step_name"])
         return reviews
 
     def _crm_plus_oa_advance(self):
@@ -248,17 +301,48 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
             record.sudo().activity_unlink([record._crm_plus_oa_activity_type], only_automated=False)
 
     # ------------------------------------------------ tier.validation entry points
+    # base_tier_validation's public methods, on a document of a route: the route decides, not the engine's
+    # tier definitions, and only the approvers of the current step act (each as himself).
     def request_validation(self):
         raise AccessError(self.env._("Approval requests are made by the document's own action."))
 
     def restart_validation(self):
         raise AccessError(self.env._("Withdraw the approval request instead."))
 
+    def validate_tier(self):
+        """The engine's Validate: the current user approves his reviews of the current step."""
+        return self.action_oa_approve()
+
+    def reject_tier(self):
+        """The engine's Reject: asks for the reason (checked: the current step's approvers only)."""
+        self.ensure_one()
+        return self.action_reject()
+
+    def evaluate_tier(self, tier):
+        """Tier definitions never apply to a document of a route: its route says who approves."""
+        return self.browse()
+
+    def _validate_tier(self, tiers=False):
+        self.ensure_one()
+        # sudo: the comment base_tier_validation wrote on the reviews; _crm_plus_oa_approve checks them
+        comment = tiers and tiers.sudo().filtered("comment")[:1].comment
+        return self._crm_plus_oa_approve(comment, tiers or None)
+
+    def _rejected_tier(self, tiers=False):
+        self.ensure_one()
+        # sudo: as in _validate_tier; _crm_plus_oa_reject checks the approver
+        comment = (tiers and tiers.sudo().filtered("comment")[:1].comment) or self.env._("Rejected")
+        return self._crm_plus_oa_reject(comment)
+
     def _tier_validation_check_write_allowed(self, vals):
         # What may change during a request is the document's own business.
         return
 
     def unlink(self):
+        # the reviews go with the document: only once the user may delete it, and no request waiting
+        self.check_access("unlink")
+        if not self.env.su and any(document._crm_plus_oa_in_flight() for document in self):
+            raise UserError(self.env._("Withdraw the approval request before deleting the document."))
         # sudo: reviews of guarded documents are only removed by the bridge
         self.sudo().review_ids.unlink()
         return super().unlink()
@@ -308,6 +392,23 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
     def _crm_plus_oa_lock(self):
         """Lock the document's row and check it still waits: of two deciders acting at once, one goes first."""
         raise NotImplementedError
+
+    def _crm_plus_oa_reject(self, reason):
+        """The current user rejects (checked here: an approver of the current step) for ``reason``."""
+        raise NotImplementedError
+
+    @api.model
+    def _crm_plus_oa_trail_field(self):
+        """The trail's link to documents of this model (its many2one to this model)."""
+        Log = self.env["crm_plus_oa.approval.log"]
+        return next(
+            name for name, field in Log._fields.items() if field.type == "many2one" and field.comodel_name == self._name
+        )
+
+    @api.model
+    def _crm_plus_oa_trail_domain(self):
+        """Trail entries about documents of this model."""
+        return Domain(self._crm_plus_oa_trail_field(), "!=", False)
 
     def _crm_plus_oa_final_approval(self):
         """The last review was approved: what the request was for happens now."""

@@ -19,6 +19,10 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.fields import Domain
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
+
 REQUEST_STATES = [
     ("pending", "Waiting for approval"),
     ("applied", "Approved and applied"),
@@ -244,12 +248,6 @@ class CrmPlusOaPlanChange(models.Model):
         change.message_post(body=self.env._("Approved and applied."))
 
     # ---------------------------------------------------------------- actions
-    def validate_tier(self):
-        return self.action_oa_approve()
-
-    def reject_tier(self):
-        return self.action_reject()
-
     def _crm_plus_oa_reject(self, reason):
         """Checked entry point of the rejection (comment wizard)."""
         self.ensure_one()
@@ -267,6 +265,7 @@ class CrmPlusOaPlanChange(models.Model):
         )
         return True
 
+    @require_groups(OA_USER)
     def action_oa_withdraw(self):
         for change in self:
             if not change._crm_plus_oa_in_flight():

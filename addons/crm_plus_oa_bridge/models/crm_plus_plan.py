@@ -4,30 +4,27 @@
 
 The plan's steps keep changing automatically (crm_plus's tracking and
 rescheduling, plan generation on confirmation, approved requests): those code
-paths carry a gate marker in their context, a Python object that RPC callers
-(JSON values only) cannot produce, the same way crm_plus guards its approval
-fields.
+paths carry the trusted context key ``crm_plus_oa_plan_gate`` (see
+``access.py``), whose value RPC callers (JSON values only) cannot produce, the
+same way crm_plus guards its approval fields.
 """
 
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_plus.access import is_trusted
+from odoo.addons.crm_plus.access import require_groups
+from odoo.addons.crm_plus.access import trusted_context
 
-class _PlanGate:
-    __slots__ = ()
+from ..access import OA_USER
 
-    def __repr__(self):
-        return "<crm_plus_oa plan gate>"
-
-
-_GATE = _PlanGate()
 _GATE_KEY = "crm_plus_oa_plan_gate"
 
 
-def plan_gate():
-    """Context values opening the gate (for the bridge's own code paths)."""
-    return {_GATE_KEY: _GATE}
+def plan_gate(records):
+    """``records`` allowed to change the plans a plan-change route takes (the bridge's own code paths)."""
+    return trusted_context(records, **{_GATE_KEY: True})
 
 
 class CrmPlusPlan(models.Model):
@@ -44,7 +41,7 @@ class CrmPlusPlan(models.Model):
             plan.oa_plan_change_count = counts.get(plan, 0)
 
     def _crm_plus_oa_gate_open(self):
-        return self.env.context.get(_GATE_KEY) is _GATE
+        return is_trusted(self.env, _GATE_KEY)
 
     def _crm_plus_oa_check_no_route(self):
         """Refuse direct changes of plans that a plan-change route takes (outside the gate)."""
@@ -70,12 +67,13 @@ class CrmPlusPlan(models.Model):
 
     def _crm_plus_reschedule(self):
         # crm_plus's own follow-up of actual dates (deliveries, previous steps done)
-        return super(CrmPlusPlan, self.with_context(**plan_gate()))._crm_plus_reschedule()
+        return super(CrmPlusPlan, plan_gate(self))._crm_plus_reschedule()
 
     def unlink(self):
         self._crm_plus_oa_check_no_route()
         return super().unlink()
 
+    @require_groups(OA_USER)
     def action_oa_request_plan_change(self):
         self.ensure_one()
         return {

@@ -34,7 +34,7 @@ class CrmPlusPlanStep(models.Model):
     def _crm_plus_oa_apply_changes(self, lines):
         """Write the new dates and amounts of ``lines`` ({step_id, date_due, amount}), then check the plans once."""
         # the steps move together: crm_plus checks the totals once all of them are written
-        steps = trusted_context(self.with_context(**plan_gate()), crm_plus_plan_defer_check=True)
+        steps = trusted_context(plan_gate(self), crm_plus_plan_defer_check=True)
         for line in lines:
             steps.browse(line["step_id"]).write({"date_due": line["date_due"], "amount": line["amount"]})
         self.plan_id._check_steps()

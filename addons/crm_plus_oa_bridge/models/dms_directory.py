@@ -3,8 +3,10 @@
 import base64
 import hashlib
 
+from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 
 FOLDER_KINDS = [
     ("customer", "Customer"),
@@ -16,12 +18,34 @@ FOLDER_KINDS = [
     ("order_quotation", "Order Quotations"),
     ("order_contract", "Order Contracts"),
 ]
+# What ties a CRM folder to its customer or order (and so decides who reads it): the bridge's to set.
+LINK_FIELDS = frozenset({"oa_folder_kind", "model_id", "res_model", "res_id", "parent_id", "storage_id"})
 
 
 class DmsDirectory(models.Model):
     _inherit = "dms.directory"
 
     oa_folder_kind = fields.Selection(FOLDER_KINDS, string="CRM Folder", readonly=True, index="btree_not_null")
+
+    # A CRM folder's access follows the record it is linked to: relinking or moving it would hand its documents
+    # to other readers. The bridge creates them (as superuser); users may rename them, nothing else.
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("oa_folder_kind") for vals in vals_list):
+            raise AccessError(self.env._("CRM folders are created by the OA app when a document is filed."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # sudo: which of these folders are CRM folders, before any access check
+        if not self.env.su and LINK_FIELDS.intersection(vals) and self.sudo().filtered("oa_folder_kind"):
+            raise AccessError(self.env._("A CRM folder stays linked to its customer or order."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_crm_folder(self):
+        # sudo: as in write
+        if not self.env.su and self.sudo().filtered("oa_folder_kind"):
+            raise AccessError(self.env._("A CRM folder stays linked to its customer or order."))
 
     def _crm_plus_oa_file(self, name, content, lock=True):
         """File ``content`` (bytes) as ``name`` in this folder; return (dms.file, sha256).

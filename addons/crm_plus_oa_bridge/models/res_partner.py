@@ -138,7 +138,20 @@ class ResPartner(models.Model):
 
     def action_oa_view_documents(self):
         self.ensure_one()
-        folder = self._crm_plus_oa_folder()
+        # opening the documents creates nothing: no folder yet, no document
+        # sudo: whether the customer has a folder (the window shows the files the user may read)
+        folder = (
+            self.env["dms.directory"]
+            .sudo()
+            .search(
+                [
+                    ("oa_folder_kind", "=", "customer"),
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.commercial_partner_id.id),
+                ],
+                limit=1,
+            )
+        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Documents"),

@@ -15,6 +15,11 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.fields import Command
+from odoo.fields import Domain
+
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
 
 # crm_plus rule types that put an order on credit hold (credit-hold release routes take them).
 CREDIT_RULE_TYPES = frozenset({"credit", "dunning_level"})
@@ -64,6 +69,11 @@ class SaleOrder(models.Model):
     def _crm_plus_oa_log_document(self):
         return {"order_id": self.id}
 
+    @api.model
+    def _crm_plus_oa_trail_domain(self):
+        # the trail entries of the order's plan changes name the order too
+        return super()._crm_plus_oa_trail_domain() & Domain("plan_change_id", "=", False)
+
     def _crm_plus_oa_lock(self):
         self._crm_plus_lock_pending()
 
@@ -82,7 +92,7 @@ class SaleOrder(models.Model):
         return self.env._("Approve %(order)s: %(step)s", order=self._crm_plus_oa_read("name"), step=review.oa_step_name)
 
     def _crm_plus_oa_activity_note(self):
-        return self._crm_plus_oa_read("approval_reason")
+        return self._crm_plus_oa_read("approval_reason_display")
 
     def _crm_plus_oa_approvers_changed(self, users):
         # crm_plus shows these users as the order's approvers (and lets them read the order).
@@ -260,6 +270,7 @@ class SaleOrder(models.Model):
             )
 
     # --------------------------------------------------------------- actions
+    @require_groups(OA_USER)
     def action_oa_withdraw(self):
         """The requester (or salesperson) takes the request back; the order returns to quotation."""
         for order in self:
@@ -287,32 +298,13 @@ class SaleOrder(models.Model):
         raise UserError(self.env._("Withdraw the approval request instead."))
 
     def validate_tier(self):
-        self.ensure_one()
-        if not self._crm_plus_oa_in_flight():
-            return super().validate_tier()
-        return self._crm_plus_oa_approve()
+        """The engine's Validate: an approval, route or not (the approver is checked)."""
+        return self.action_approve()
 
     def reject_tier(self):
+        """The engine's Reject: asks for the reason (the approver is checked)."""
         self.ensure_one()
-        if not self._crm_plus_oa_in_flight():
-            return super().reject_tier()
         return self.action_reject()
-
-    def _validate_tier(self, tiers=False):
-        self.ensure_one()
-        if not self._crm_plus_oa_in_flight():
-            return super()._validate_tier(tiers)
-        # sudo: the comment base_tier_validation wrote on the reviews; _crm_plus_oa_approve checks them
-        comment = tiers and tiers.sudo().filtered("comment")[:1].comment
-        return self._crm_plus_oa_approve(comment, tiers or None)
-
-    def _rejected_tier(self, tiers=False):
-        self.ensure_one()
-        if not self._crm_plus_oa_in_flight():
-            return super()._rejected_tier(tiers)
-        # sudo: as in _validate_tier; _crm_plus_reject checks the approver
-        comment = (tiers and tiers.sudo().filtered("comment")[:1].comment) or self.env._("Rejected")
-        return self._crm_plus_reject(comment)
 
     def _tier_validation_check_write_allowed(self, vals):
         """No "locked under validation" here: crm_plus's rule applies instead.
@@ -325,6 +317,8 @@ class SaleOrder(models.Model):
         return
 
     def _tier_validation_check_write_remove_reviews(self, vals):
-        for order in self:
-            if order._crm_plus_oa_reviews() and order._allow_to_remove_reviews(vals):
-                order._crm_plus_oa_close_round("cancelled")
+        closing = self.filtered(lambda o: o._crm_plus_oa_reviews() and o._allow_to_remove_reviews(vals))
+        # the request ends with the write: only once the user may write the orders
+        closing.check_access("write")
+        for order in closing:
+            order._crm_plus_oa_close_round("cancelled")

@@ -23,6 +23,10 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
+
 ORDER_REPORT = "sale.action_report_saleorder"
 # Customer sub-folder -> kind of the order's own folder inside it.
 ORDER_FOLDER_KINDS = {"quotations": "order_quotation", "contracts": "order_contract", "orders": "order"}
@@ -170,7 +174,7 @@ class SaleOrder(models.Model):
         for contract in contracts:
             # a file uploaded through the documents app has no digest yet: take it as it is now
             digests[contract] = hashlib.sha256(base64.b64decode(contract.content or b"")).hexdigest()
-            contract.write({"locked_by": root.id, "oa_sha256": digests[contract]})
+            contract.write({"locked_by": root.id, "oa_sha256": digests[contract], "oa_integrity": False})
         # sudo: the trail is written by the bridge only (see _crm_plus_oa_log)
         self.env["crm_plus_oa.approval.log"].sudo().create(
             [
@@ -185,6 +189,7 @@ class SaleOrder(models.Model):
         )
         return contracts
 
+    @require_groups(OA_USER)
     def action_oa_attach_contract(self):
         self.ensure_one()
         return {

@@ -11,4 +11,4 @@ class SaleOrder(models.Model):
     def _crm_plus_generate_plans(self):
         # a new plan (confirmation, or a missing plan generated) is not a plan change; replacing an
         # existing one is (crm_plus deletes it first: refused when a plan-change route applies)
-        return super(SaleOrder, self.with_context(**plan_gate()))._crm_plus_generate_plans()
+        return super(SaleOrder, plan_gate(self))._crm_plus_generate_plans()

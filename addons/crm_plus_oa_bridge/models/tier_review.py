@@ -10,6 +10,9 @@ from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.fields import Domain
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
 from .crm_plus_oa_route_step import STEP_MODES
 
 # Models whose reviews only change through the bridge's checked methods.
@@ -29,7 +32,8 @@ class TierReview(models.Model):
 
     oa_route_id = fields.Many2one("crm_plus_oa.route", string="Route", readonly=True, index="btree_not_null")
     oa_step_id = fields.Many2one("crm_plus_oa.route.step", string="Route Step", readonly=True, index="btree_not_null")
-    oa_step_name = fields.Char(string="Step", readonly=True)
+    # the step's name in every language when the request was made: each approver reads it in theirs
+    oa_step_name = fields.Char(string="Step", readonly=True, translate=True)
     oa_mode = fields.Selection(STEP_MODES, string="Step Mode", readonly=True)
     oa_user_ids = fields.Many2many(
         "res.users",
@@ -100,25 +104,42 @@ class TierReview(models.Model):
 
     # ------------------------------------------------------------------ guard
     def _crm_plus_oa_check_guard(self, model_names):
+        """Refuse a user's change of reviews about a guarded document (``model_names``: their models).
+
+        Reviews of documents on a route are the bridge's own records: its
+        checked methods write them as superuser; nobody else creates, edits
+        or deletes them, whatever the values, context or order of calls.
+        """
         if self.env.su:
             return
         if GUARDED_MODELS.intersection(model_names):
             raise AccessError(self.env._("Approvals change only through Approve, Reject, Forward and Withdraw."))
 
+    def _crm_plus_oa_models(self):
+        # sudo: which documents the reviews are about, before any access check
+        return set(self.sudo().mapped("model"))
+
     @api.model_create_multi
     def create(self, vals_list):
-        self._crm_plus_oa_check_guard({vals.get("model") for vals in vals_list})
-        return super().create(vals_list)
+        # refused before anything is written when the values or the context's defaults say so...
+        default_model = self.default_get(["model"]).get("model")
+        self._crm_plus_oa_check_guard({vals.get("model", default_model) for vals in vals_list})
+        reviews = super().create(vals_list)
+        # ...and on the final values, whatever set them: values, context defaults (default_model...),
+        # a one2many command of the document, an import, other modules' overrides
+        reviews._crm_plus_oa_check_guard(reviews._crm_plus_oa_models())
+        return reviews
 
     def write(self, vals):
-        # sudo: which documents the reviews are about, before any access check
-        self._crm_plus_oa_check_guard(set(self.sudo().mapped("model")))
-        return super().write(vals)
+        # before: a review of a guarded document; after: a review turned into one (model/res_id written)
+        self._crm_plus_oa_check_guard(self._crm_plus_oa_models())
+        res = super().write(vals)
+        self._crm_plus_oa_check_guard(self._crm_plus_oa_models())
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_guarded(self):
-        # sudo: as in write
-        self._crm_plus_oa_check_guard(set(self.sudo().mapped("model")))
+        self._crm_plus_oa_check_guard(self._crm_plus_oa_models())
 
     def _update_review_status(self):
         # sudo: promoting waiting reviews to pending is the engine's own
@@ -153,6 +174,7 @@ class TierReview(models.Model):
         }
 
     # ------------------------------------------------------------- delegation
+    @require_groups(OA_USER)
     def action_oa_delegate(self):
         """Open the wizard forwarding this review to a colleague."""
         self.ensure_one()
@@ -182,14 +204,13 @@ class TierReview(models.Model):
         # sudo: checked above that the current user is an approver of this step; he may not read the document
         record = self.env[self.model].browse(self.res_id).sudo()
         excluded = record._crm_plus_oa_excluded_users()
-        same_step = record.review_ids.filtered(
-            lambda r: r.sequence == self.sequence and r.status in ("waiting", "pending")
-        )
-        if user.share or not user.active or user in excluded or user in same_step.mapped("oa_user_ids"):
+        # every approver of the request (any step, decided or not): nobody signs twice for the same request
+        approvers = record.review_ids.mapped("oa_user_ids") | record.review_ids.mapped("done_by")
+        if user.share or not user.active or user in excluded or user in approvers:
             raise UserError(
                 self.env._(
-                    "%(user)s cannot take over this step (not an internal user, already an approver of it, "
-                    "or the requester/salesperson).",
+                    "%(user)s cannot take over this step (not an internal user, already an approver of this "
+                    "request, or the requester/salesperson).",
                     user=user.display_name,
                 )
             )
@@ -238,7 +259,8 @@ class TierReview(models.Model):
             review.oa_reminded = True
             record._crm_plus_oa_log("reminded", review, body)
             escalate = review.oa_escalation_user_id
-            if escalate and escalate not in review.reviewer_ids:
+            # never the salesperson or the requester: nobody decides on his own request
+            if escalate and escalate not in review.reviewer_ids | record._crm_plus_oa_excluded_users():
                 review.write({"oa_user_ids": [Command.link(escalate.id)]})
                 record._crm_plus_oa_log("escalated", review, self.env._("Escalated to %(user)s.", user=escalate.name))
                 record._crm_plus_oa_schedule_activities(review, users=escalate)

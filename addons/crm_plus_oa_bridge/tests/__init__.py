@@ -6,6 +6,8 @@ from . import test_oa_documents
 from . import test_oa_dunning_escalation
 from . import test_oa_dunning_letters
 from . import test_oa_plan_change
+from . import test_oa_public_api
 from . import test_oa_quotations_contracts
 from . import test_oa_routes
 from . import test_oa_security
+from . import test_oa_security_attacks

@@ -76,8 +76,10 @@ class TestOaDocuments(OaCommon):
         self.assertTrue(order_folder.with_user(self.salesman).read(["name"]))
         self.assertTrue(dms_file.with_user(self.salesman).read(["name"]))
         self.assertEqual(order.with_user(self.salesman).oa_document_count, 2)
-        # another salesman sees the customer (partners are shared) but not this order nor its PDF
-        self.assertTrue(customer_folder.with_user(self.other_salesman).read(["name"]))
+        # another salesman reads the customer (partners are shared), not its folders, this order nor its PDF
+        self.assertTrue(self.customer.with_user(self.other_salesman).read(["name"]))
+        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+            customer_folder.with_user(self.other_salesman).read(["name"])
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
             order_folder.with_user(self.other_salesman).read(["name"])
         with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):

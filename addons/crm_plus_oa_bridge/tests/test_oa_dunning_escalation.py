@@ -113,3 +113,48 @@ class TestOaDunningEscalation(DunningFixtures, OaCommon):
         self.assertEqual(second.state, "cancelled")
         self.assertFalse(second.review_ids)
         self.assertEqual(second.oa_log_ids.sorted("id").mapped("action"), ["requested", "cancelled"])
+
+    def test_route_without_approver_does_not_stall_the_run(self):
+        """Issue #13 class 4: a route step resolving to nobody fails that escalation alone, retried next run."""
+        self.dunning_route.amount_min = 1000.0  # only the big debt takes the route
+        finance_step = self.dunning_route.step_ids.sorted("sequence")[-1]
+        finance_step.user_ids = self.salesman  # the salesperson never approves his own customer: nobody left
+        big = self._customer(self.env, "Big Debtor", user=self.salesman)
+        self._order(self.env, big, [40], amount=5000.0, user=self.salesman)
+        customers = self.debtor | big
+        Communication = self.env["crm_plus.dunning.communication"]
+        with mute_logger(
+            "odoo.addons.crm_plus.models.crm_plus_dunning_run",
+            "odoo.addons.crm_plus.models.crm_plus_dunning_attention_mixin",
+        ):
+            self.env["crm_plus.dunning.run"]._run(partner_ids=customers.ids)
+        communications = Communication.search([("partner_id", "in", customers.ids)])
+        by_key = {(c.partner_id, c.channel): c for c in communications}
+        # the other customer is dunned in full, and the big debtor's email goes out
+        self.assertEqual(by_key[self.debtor, "escalation"].state, "sent")
+        self.assertTrue(by_key[self.debtor, "email"].mail_id)
+        self.assertTrue(by_key[big, "email"].mail_id)
+        failed = by_key[big, "escalation"]
+        self.assertEqual((failed.state, failed.failure_stage, failed.retry_count), ("failed", "dispatch", 1))
+        self.assertIn("no approver", failed.failure_reason)
+        self.assertFalse(failed.review_ids, "nothing half-made")
+        self.assertFalse(failed.oa_log_ids)
+        self.assertEqual(
+            Communication.search([("needs_attention", "=", True), ("id", "in", communications.ids)]), failed
+        )
+        self.assertTrue(failed.activity_ids.filtered(lambda a: "needs attention" in (a.summary or "")))
+        # a manual run for the other customer is not refused because of it
+        wizard = (
+            self.env["crm_plus.dunning.run.wizard"]
+            .with_user(self.finance)
+            .create({"partner_ids": [Command.set(self.debtor.ids)]})
+        )
+        wizard.action_run()
+        # the route fixed, the next run sends the escalation along it
+        finance_step.user_ids = self.finance | self.finance2
+        self.env["crm_plus.dunning.run"]._run(partner_ids=customers.ids)
+        failed.invalidate_recordset()
+        self.assertEqual(
+            (failed.state, failed.needs_attention, failed.oa_route_id), ("draft", False, self.dunning_route)
+        )
+        self.assertTrue(failed.review_ids)

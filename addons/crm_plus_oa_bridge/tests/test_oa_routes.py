@@ -313,3 +313,23 @@ class TestOaRoutes(OaCommon):
         self.assertFalse(form.oa_can_withdraw)
         self.assertTrue(Form(order.with_user(self.salesman)).oa_can_withdraw)
         self.assertFalse(Form(order.with_user(self.finance)).oa_can_act)
+
+    def test_step_names_and_to_dos_in_the_approvers_language(self):
+        """An English salesperson asks; the Chinese department manager reads the step and the reasons in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.step_manager.with_context(lang="zh_CN").name = "部门经理"
+        self.amount_rule.with_context(lang="zh_CN").name = "大订单"
+        self.salesman.lang = "en_US"
+        self.dept_manager.lang = "zh_CN"
+        order = self._make_order()
+        order.with_user(self.salesman).with_context(lang="en_US").action_confirm()
+        review = order.review_ids.filtered(lambda r: r.oa_step_id == self.step_manager)
+        self.assertEqual(review.with_context(lang="zh_CN").oa_step_name, "部门经理")
+        self.assertEqual(review.with_context(lang="en_US").oa_step_name, "Department manager")
+        activity = self._activity(order, self.dept_manager)
+        self.assertIn("部门经理", activity.summary)
+        self.assertIn("大订单", str(activity.note))
+        # renaming the step later leaves the request in flight alone (a snapshot)
+        self.step_manager.with_context(lang="zh_CN").name = "经理"
+        review.invalidate_recordset(["oa_step_name"])
+        self.assertEqual(review.with_context(lang="zh_CN").oa_step_name, "部门经理")

@@ -3,6 +3,10 @@
 from odoo import fields
 from odoo import models
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
+
 
 class CrmPlusOaDelegate(models.TransientModel):
     _name = "crm_plus_oa.delegate"
@@ -12,6 +16,7 @@ class CrmPlusOaDelegate(models.TransientModel):
     user_id = fields.Many2one("res.users", string="Colleague", required=True, domain=[("share", "=", False)])
     note = fields.Char()
 
+    @require_groups(OA_USER)
     def action_delegate(self):
         self.ensure_one()
         self.review_id._crm_plus_oa_delegate(self.user_id, self.note)

@@ -5,6 +5,10 @@ from odoo import fields
 from odoo import models
 from odoo.fields import Command
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
+
 
 class CrmPlusOaPlanChangeWizard(models.TransientModel):
     _name = "crm_plus_oa.plan.change.wizard"
@@ -37,6 +41,7 @@ class CrmPlusOaPlanChangeWizard(models.TransientModel):
                 Command.create({"step_id": step.id, "date_due": step.date_due, "amount": step.amount}) for step in steps
             ]
 
+    @require_groups(OA_USER)
     def action_request(self):
         self.ensure_one()
         changes = {line.step_id: {"date_due": line.date_due, "amount": line.amount} for line in self.line_ids}

@@ -5,6 +5,10 @@ import base64
 from odoo import fields
 from odoo import models
 
+from odoo.addons.crm_plus.access import require_groups
+
+from ..access import OA_USER
+
 
 class SaleOrderContractAttach(models.TransientModel):
     _name = "sale.order.contract.attach"
@@ -14,6 +18,7 @@ class SaleOrderContractAttach(models.TransientModel):
     file = fields.Binary(string="Contract", required=True, attachment=False)
     file_name = fields.Char(required=True)
 
+    @require_groups(OA_USER)
     def action_attach(self):
         """File the contract in the customer's Contracts folder, in the order's own folder."""
         self.ensure_one()
