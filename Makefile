@@ -1,5 +1,5 @@
 # crm_plus — the two commands of the README, and the helpers behind them.
-.PHONY: setup run test test-addons test-repo bench lint clean-dbs readme i18n
+.PHONY: setup run test test-addons test-repo bench lint clean-dbs readme i18n core-compat
 SHELL := /bin/bash
 
 setup:        ## virtualenv, Odoo and our Python deps (idempotent)
@@ -13,6 +13,9 @@ test: setup   ## README command 2: fresh database, addon tests (browser too), re
 
 bench: setup  ## benchmarks (figures against a raw-SQL baseline)
 	@bash tools/bench.sh
+
+core-compat: setup  ## Odoo's sale/crm suites with and without our addons: tests failing only with them (slow)
+	@bash tools/core_compat.sh
 
 lint:
 	@.venv/bin/python -m ruff check addons tests bench tools && .venv/bin/python -m ruff format --check addons tests bench tools

@@ -2,6 +2,7 @@
 
 counts LOG    -> "tests_run failed errors" summed over the "... when loading database" lines
 problems LOG  -> ERROR/CRITICAL lines, skipped tests, modules that failed to load
+failures LOG  -> one line per failing test: "<test module>: <Class.method>" (FAIL or ERROR, setUpClass too)
 junit FILE    -> "tests failed" (failures + errors) from a pytest junit xml
 """
 
@@ -12,6 +13,9 @@ import xml.etree.ElementTree as ET
 LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)"
 )
+# "FAIL: TestX.test_y", "FAIL: Subtest TestX.test_y (x=1)" (counted as the test),
+# "ERROR: setUpClass (odoo.addons.m.tests.t.TestX)"
+FAILURE = re.compile(r"^(?:FAIL|ERROR): (?:Subtest )?(?P<test>\S+(?: \([\w.]+\))?)")
 SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 
 
@@ -41,6 +45,18 @@ def problems(path):
     return "\n".join(out)
 
 
+def failures(path):
+    out = []
+    with open(path, errors="replace") as fh:
+        for line in fh:
+            m = LINE.match(line)
+            if m and m["level"] in ("ERROR", "CRITICAL"):
+                f = FAILURE.match(m["msg"])
+                if f:
+                    out.append(f"{m['logger']}: {f['test']}")
+    return "\n".join(out)
+
+
 def junit(path):
     try:
         root = ET.parse(path).getroot()
@@ -54,4 +70,4 @@ def junit(path):
 
 if __name__ == "__main__":
     cmd, path = sys.argv[1], sys.argv[2]
-    print({"counts": counts, "problems": problems, "junit": junit}[cmd](path))
+    print({"counts": counts, "problems": problems, "failures": failures, "junit": junit}[cmd](path))

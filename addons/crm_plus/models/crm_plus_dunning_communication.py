@@ -22,7 +22,7 @@ class CrmPlusDunningCommunication(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, readonly=True)
     level_id = fields.Many2one("crm_plus.dunning.level", required=True, index=True, readonly=True, ondelete="restrict")
-    policy_id = fields.Many2one(related="level_id.policy_id", store=True, index=True)
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True, index=True, precompute=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     user_id = fields.Many2one(

@@ -392,7 +392,32 @@ class CrmPlusDunningRun(models.AbstractModel):
         steps = self.env["crm_plus.plan.step"].browse({row["step_id"] for row in rows})
         locked_steps = set(steps.try_lock_for_update(allow_referencing=True).ids)
         rows = [row for row in rows if row["step_id"] in locked_steps]
+        result = {
+            "communications": 0,
+            "items": 0,
+            "customers": 0,
+            "locked_out": len(locked_out_ids),
+            "locked_out_ids": locked_out_ids,
+        }
+        if not rows:
+            return result
 
+        def write(customers):
+            ids = set(customers.ids)
+            counts = self._dunning_write(today, [row for row in rows if row["partner_id"] in ids])
+            self.env.flush_all()
+            for key, value in counts.items():
+                result[key] += value
+
+        # a customer whose communications cannot be written is left out (retried by the next run), not the batch
+        failures = self._isolated(partners.browse(sorted({row["partner_id"] for row in rows})), write)
+        if failures:
+            self._customers_failed(failures, rows)
+            result["failed_customers"] = len(failures)
+        return result
+
+    def _dunning_write(self, today, rows):
+        """Communications and their items (the exactly-once keys) for ``rows`` of pending keys."""
         # one communication per customer, level, channel and company (a customer may buy from several companies);
         # no email: a letter with a phone call instead
         groups = defaultdict(list)
@@ -471,9 +496,49 @@ class CrmPlusDunningRun(models.AbstractModel):
             "communications": len(communications),
             "items": len(line_values),
             "customers": len({c.partner_id.id for c in communications}),
-            "locked_out": len(locked_out_ids),
-            "locked_out_ids": locked_out_ids,
         }
+
+    def _customers_failed(self, failures, rows):
+        """Customers whose dunning could not be written: nothing of theirs is kept, the next run tries again.
+
+        There is no communication to mark: the workflow administrator gets a to-do on the customer (once,
+        while it is open) with the error.
+        """
+        company_by_partner = {row["partner_id"]: row["company_id"] for row in rows}
+        summary = self.env._("Dunning failed: needs attention")
+        # sudo: the run notifies the administrator on the customer, whoever runs it (cron, finance)
+        Activity = self.env["mail.activity"].sudo()
+        open_ids = set(
+            Activity.search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", [p.id for p in failures]),
+                    ("summary", "=", summary),
+                ]
+            ).mapped("res_id")
+        )
+        Communication = self.env["crm_plus.dunning.communication"]
+        todo = self.env["ir.model.data"]._xmlid_to_res_id("mail.mail_activity_data_todo", raise_if_not_found=False)
+        vals_list = []
+        for partner, error in failures.items():
+            _logger.info("dunning: customer %s left out of this run: %s", partner.id, error)
+            admin = Communication._crm_plus_failure_admin(
+                self.env["res.company"].browse(company_by_partner[partner.id])
+            )
+            if partner.id in open_ids or not admin:
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                    "res_id": partner.id,
+                    "activity_type_id": todo or False,
+                    "summary": summary,
+                    "note": str(error) or type(error).__name__,
+                    "user_id": admin.id,
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+        Activity.with_context(mail_activity_quick_update=True).create(vals_list)
 
     # fields a dunning template renders for the queue; reports are attached by the mail queue (mail.mail)
     MAIL_RENDER_FIELDS = (

@@ -392,8 +392,9 @@ class SaleOrder(models.Model):
 
     def _crm_plus_close_other_rounds(self):
         """Confirming the current round of a negotiation accepts it; the other rounds are lost."""
-        for order in self:
-            if order.round_state == "current" and order.round_count > 1:
+        # a current first round has no other round (a new round supersedes it): no count to query
+        for order in self.filtered(lambda o: o.round_state == "current" and o.round_root_id):
+            if order.round_count > 1:
                 order._crm_plus_accept_round()
 
     def _crm_plus_without_gate(self):

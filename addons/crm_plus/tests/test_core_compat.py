@@ -1,13 +1,24 @@
 """Core flows behave as in core unless a crm_plus feature is configured to change them (issue #18)."""
 
+import logging
+
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tests import users
+from odoo.tests import warmup
 from odoo.tools import SQL
 
+from .common import CrmPlusCommon
 from .plan_common import CrmPlusPlanCommon
+
+_logger = logging.getLogger(__name__)
 
 # addons whose columns on core tables are checked
 OUR_MODULES = ("crm_plus", "crm_plus_oa_bridge")
+# queries crm_plus's features (approval rules, execution plan) add to creating + confirming an order
+EXTRA_FEATURES = 19
+# {lines: (create, confirm)} queries with crm_plus as installed (default approval rules, plan from the terms)
+QUERY_COUNTS = {1: (38, 84), 10: (41, 90)}
 
 
 @tagged("post_install", "-at_install")
@@ -176,3 +187,90 @@ class TestCoreCompat(CrmPlusPlanCommon):
         self.assertEqual((copy.approval_state, copy.round_state, copy.round_number), ("none", "current", 1))
         copy.action_confirm()
         self.assertEqual(copy.state, "sale")
+
+
+@tagged("post_install", "-at_install")
+class TestCoreCompatQueries(CrmPlusCommon):
+    """What creating and confirming an order costs in queries, with crm_plus's features configured and not.
+
+    Features off: the company's *Order approval* is *Never* and no plan action type is active (no plan).
+    Measured as below (salesperson, one order of 1 / 10 goods lines, warm caches, tracking on) on the databases of
+    ``make core-compat``, same modules with and without our addons (create, confirm):
+
+    ============================  ==========  ==========
+    queries                       1 line      10 lines
+    ============================  ==========  ==========
+    core Odoo, no crm_plus        38, 55      56, 73
+    crm_plus, features off        39, 56      57, 74
+    crm_plus as installed         39, 75      57, 93
+    ============================  ==========  ==========
+
+    Whatever the number of lines, creating costs 1 query more (the OA bridge looks up who decided on the order)
+    and confirming 20 more: 3 for the approval rules, 16 for the execution plan and its steps (followers, a to-do
+    per step), 1 looking up the plan's action types.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))  # count as in production
+        cls.buyer = cls.env["res.partner"].create({"name": "Query Buyer"})
+        cls.goods = cls.env["product.product"].create(
+            [
+                {"name": f"Goods {i}", "type": "consu", "list_price": 10.0 + i, "taxes_id": [Command.clear()]}
+                for i in range(10)
+            ]
+        )
+        cls.plan_types = (
+            cls.env["crm_plus.plan.action.type"]
+            .with_context(active_test=False)
+            .search([("kind", "in", ("payment", "delivery"))])
+        )
+
+    def _features(self, on):
+        self.env.company.crm_plus_order_approval = "rules" if on else "never"
+        self.plan_types.active = on
+        self.env.flush_all()
+
+    def _order_values(self, lines):
+        return {
+            "partner_id": self.buyer.id,
+            "order_line": [Command.create({"product_id": p.id, "product_uom_qty": 2}) for p in self.goods[:lines]],
+        }
+
+    def _cost(self, lines):
+        """(queries to create, queries to confirm) an order of ``lines`` lines as the salesperson (warm caches)."""
+        Order = self.env["sale.order"].with_user(self.salesman)
+        cr = self.env.cr
+        for _pass in range(2):  # the first pass fills the registry's caches
+            self.env.invalidate_all()
+            start = cr.sql_log_count
+            order = Order.create(self._order_values(lines))
+            self.env.flush_all()
+            created = cr.sql_log_count
+            order.action_confirm()
+            self.env.flush_all()
+            cost = (created - start, cr.sql_log_count - created)
+        self.assertEqual(order.state, "sale")
+        return cost
+
+    def test_extra_queries_are_a_small_constant(self):
+        self._features(False)
+        off = {lines: self._cost(lines) for lines in (1, 10)}
+        self._features(True)
+        on = {lines: self._cost(lines) for lines in (1, 10)}
+        extra = {lines: (on[lines][0] - off[lines][0], on[lines][1] - off[lines][1]) for lines in (1, 10)}
+        _logger.info("queries (create, confirm): features off %s, on %s, extra %s", off, on, extra)
+        # a query may move from the creation's flush to the confirmation's: compare create + confirm
+        self.assertEqual(sum(extra[10]), sum(extra[1]), "crm_plus's features cost the same for 1 and 10 lines")
+        self.assertLessEqual(sum(extra[1]), EXTRA_FEATURES)
+
+    @users("cp_salesman")
+    @warmup
+    def test_create_and_confirm_query_count(self):
+        for lines, (create, confirm) in QUERY_COUNTS.items():
+            with self.assertQueryCount(cp_salesman=create):
+                order = self.env["sale.order"].create(self._order_values(lines))
+            with self.assertQueryCount(cp_salesman=confirm):
+                order.action_confirm()
+            self.assertEqual(set(order.plan_id.step_ids.mapped("kind")), {"delivery", "payment"})

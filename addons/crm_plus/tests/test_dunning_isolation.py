@@ -17,6 +17,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.crm_plus.models.crm_plus_dunning_attention_mixin import MAX_ATTEMPTS
 from odoo.addons.crm_plus.models.crm_plus_dunning_reminder import CrmPlusDunningReminder
+from odoo.addons.crm_plus.models.crm_plus_dunning_run import CrmPlusDunningRun
 
 from .common import CrmPlusCommon
 from .test_dunning import DunningFixtures
@@ -210,3 +211,27 @@ class TestDunningIsolation(DunningFixtures, CrmPlusCommon):
             bad.mail_id.send(raise_exception=False)
         self.assertEqual((bad.state, bad.needs_attention), ("sent", False))
         self.assertTrue(bad.mail_id.attachment_ids)
+
+    @mute_logger(*RUN_LOGGERS)
+    def test_customer_that_cannot_be_written_is_left_out(self):
+        """Communications of one customer that cannot be written: the batch goes on without him, once."""
+        self.broken_template.subject = "Overdue"
+        victim = self.good[2]
+        original = CrmPlusDunningRun._dunning_write
+
+        def failing_write(run_self, today, rows):
+            if any(row["partner_id"] == victim.id for row in rows):
+                raise UserError("cannot write this customer's dunning")
+            return original(run_self, today, rows)
+
+        with patch.object(CrmPlusDunningRun, "_dunning_write", failing_write):
+            stats = self.Run._run(partner_ids=self.customers.ids, batch_size=100)
+        self.assertEqual(stats["failed_customers"], 1)
+        self.assertFalse(self._comms(victim))
+        self.assertEqual(self._comms(self.customers - victim).partner_id, self.customers - victim)
+        self.assertEqual(len(self._admin_todos(victim)), 1)
+        # the next run dunns him, and only him
+        before = self._comms(self.customers - victim)
+        self.Run._run(partner_ids=self.customers.ids)
+        self.assertTrue(self._comms(victim))
+        self.assertEqual(self._comms(self.customers - victim), before)

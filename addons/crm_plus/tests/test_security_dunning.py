@@ -41,7 +41,7 @@ class DunningControlCommon(DunningFixtures, CrmPlusCommon):
             }
         )
         cls.customer = cls._customer(cls.env, "Held Customer", user=cls.salesman)
-        cls._order(cls.env, cls.customer, [40])
+        cls.order = cls._order(cls.env, cls.customer, [40], user=cls.salesman)
         cls.env["crm_plus.dunning.run"]._run(partner_ids=cls.customer.ids)
         cls.communications = cls.env["crm_plus.dunning.communication"].search([("partner_id", "=", cls.customer.id)])
 
@@ -78,6 +78,15 @@ class TestDunningControl(DunningControlCommon):
             ):
                 with self.subTest(vals=vals, context=bool(context)), self.assertRaises(AccessError):
                     customer.with_context(**context).write(vals)
+        # nor through the copies of the level on his orders and plans (related fields)
+        for record in (self.order, self.order.plan_id):
+            for vals in ({"crm_plus_dunning_level_id": False}, {"crm_plus_dunning_level_id": self.level1.id}):
+                with self.subTest(model=record._name, vals=vals):
+                    try:
+                        record.with_user(self.salesman).write(vals)
+                    except AccessError:
+                        pass
+                    self.assertEqual(self._snapshot(), before)
         self.assertEqual(self._snapshot(), before)
         # the salesperson still edits the rest of the customer
         customer.write({"phone": "+1 555 0100"})
