@@ -253,7 +253,7 @@ class TestDunningIsolationOverXmlRpc(DunningIsolationCommon, HttpCase):
             login,
             "crm_plus.dunning.run.wizard",
             "create",
-            [{"partner_ids": [Command.set(self.customers.ids)]}],
+            [{"partner_ids": [(6, 0, self.customers.ids)]}],
         )
         self.xmlrpc_object.execute_kw(
             self.env.cr.dbname, uid, login, "crm_plus.dunning.run.wizard", "action_run", [[wizard_id]]
