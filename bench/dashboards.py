@@ -592,7 +592,7 @@ def main():
                     "group_ids": [Command.link(env.ref("sales_team.group_sale_manager").id)],
                 }
             )
-            cr.commit()  # kept: each dashboard's reads end with a rollback
+            cr.commit()  # kept: each dashboard's reads are rolled back after it
         seller = env["res.users"].search([("login", "=", "benchdash1")])
         slowest = {}
         only = {f"crm_plus_{name.strip()}_dashboard" for name in args.only.split(",") if name.strip()}
