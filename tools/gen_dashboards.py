@@ -308,6 +308,7 @@ DASHBOARDS = [
                     "domain": [["days_overdue", ">", 0]],
                     "sort": ("amount_residual", "desc"),
                     "limit": 10,
+                    "top": True,  # thousands of customers: the server sends the 10 shown
                     "full": True,
                 }
             ],
