@@ -16,6 +16,7 @@ _logger = logging.getLogger(__name__)
 
 _NO_REVIEWS = " if 'review_ids' in user.env['sale.order'] else [(0, '=', 1)]"
 _NO_DECISIONS = " if 'oa_decided' in user.env['sale.order'] else []"
+_NO_COMMUNICATION_REVIEWS = " if 'review_ids' in user.env['crm_plus.dunning.communication'] else [(0, '=', 1)]"
 # rule -> (old domain, new domain)
 RULES = {
     "sale_order_rule_oa_reviewer": (
@@ -30,6 +31,18 @@ RULES = {
     "sale_order_line_rule_oa_decided": (
         "[('order_id.oa_decided', '=', False)]",
         "[('order_id.oa_decided', '=', False)]" + _NO_DECISIONS,
+    ),
+    "crm_plus_dunning_communication_rule_oa_reviewer": (
+        "[('review_ids.oa_user_ids', 'in', [user.id])]",
+        "[('review_ids.oa_user_ids', 'in', [user.id])]" + _NO_COMMUNICATION_REVIEWS,
+    ),
+    "crm_plus_dunning_communication_line_rule_oa_reviewer": (
+        "[('communication_id.review_ids.oa_user_ids', 'in', [user.id])]",
+        "[('communication_id.review_ids.oa_user_ids', 'in', [user.id])]" + _NO_COMMUNICATION_REVIEWS,
+    ),
+    "crm_plus_dunning_communication_rule_oa_decided": (
+        "[('oa_decided', '=', False)]",
+        "[('oa_decided', '=', False)] if 'oa_decided' in user.env['crm_plus.dunning.communication'] else []",
     ),
     "tier_review_rule_oa_document": (
         "[('oa_document_readable', '=', True)]",
