@@ -338,6 +338,37 @@ class TestFiledDocumentsAccess(OaAttackCommon):
         self.assertTrue(self._reads(self.sales_manager, self.letter))
 
     @mute_logger(*MUTED)
+    def test_content_not_read_through_the_attachment(self):
+        """dms keeps the content as an attachment of the customer: reading it there is refused as well."""
+        attachment = self.letter.attachment_id
+        self.assertEqual((attachment.res_model, attachment.res_id), ("res.partner", self.customer.id))
+        Attachment = self.env["ir.attachment"]
+        for user in (self.other_salesman, self.salesman):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    attachment.with_user(user).read(["datas"])
+                for domain in (
+                    [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)],
+                    [("id", "=", attachment.id)],
+                    [("name", "=", attachment.name)],
+                ):
+                    self.assertFalse(Attachment.with_user(user).search(domain), domain)
+        # who may read the customer's orders reads the letter, there too
+        self._make_order()
+        self.assertTrue(attachment.with_user(self.salesman).read(["datas"]))
+        self.assertEqual(
+            Attachment.with_user(self.salesman).search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+            ),
+            attachment,
+        )
+        # other attachments of the customer stay as core makes them
+        note = Attachment.create(
+            {"name": "note.txt", "raw": b"hi", "res_model": "res.partner", "res_id": self.customer.id}
+        )
+        self.assertTrue(note.with_user(self.other_salesman).read(["datas"]))
+
+    @mute_logger(*MUTED)
     def test_access_follows_the_commercial_records(self):
         order = self._request()
         # the salesperson reads his order: the customer's documents are his to read
@@ -577,6 +608,13 @@ class TestAttacksOverXmlRpc(OaAttackCommon, HttpCase):
             self._refused(user, "dms.file", "read", [letter.ids, ["name", "content"]])
             self._refused(user, "dms.file", "action_oa_verify", [letter.ids])
             self._refused(user, "dms.file", "write", [letter.ids, {"oa_sha256": "0" * 64}])
+            self._refused(user, "ir.attachment", "read", [letter.attachment_id.ids, ["datas"]])
+            domain = [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+            try:
+                found = self._call(user, "ir.attachment", "search_read", [domain, ["datas"]])
+            except Fault:  # portal users search no attachments at all
+                found = []
+            self.assertFalse(found)
         self.assertTrue(self._call(self.salesman, "dms.file", "search", [[("id", "=", letter.id)]]))
         # the integrity result is the bridge's: nobody writes it, even who reads the file
         self._refused(self.salesman, "dms.file", "write", [letter.ids, {"oa_integrity": "ok"}])
