@@ -7,6 +7,8 @@ and a dunning run right after the install dunns nothing that fell due before the
 About 3-4 minutes on 2 cores (most of it installing the core modules with demo data).
 """
 
+import time
+
 from conftest import MODULES
 from conftest import odoo_shell
 from conftest import run_odoo
@@ -135,12 +137,23 @@ emit(dict(
 
 
 def test_install_into_existing_database(fresh_db):
+    started = time.monotonic()
+    phases = {}
+
+    def phase(name):
+        phases[name] = round(time.monotonic() - started - sum(phases.values()))
+
     run_odoo("-d", fresh_db, "-i", CORE, "--with-demo", "--stop-after-init", "--no-http")
+    phase("core with demo")
     made = odoo_shell(fresh_db, HISTORY)[0]
+    phase("history")
     assert made["orders"] >= 300
 
     run_odoo("-d", fresh_db, "-i", ",".join(MODULES), "--stop-after-init", "--no-http")
+    phase("install crm_plus + bridge")
     got = odoo_shell(fresh_db, CHECKS)[0]
+    phase("checks")
+    print(f"existing database: {made}, seconds per phase {phases}")
 
     assert got["unplanned"] == [], "open confirmed orders without a plan"
     assert got["bad_paid"] == [] and got["bad_delivered"] == [], "done amounts differ from what was paid/delivered"
@@ -149,7 +162,8 @@ def test_install_into_existing_database(fresh_db):
     for tag in ("confirmed", "delivered", "unpaid", "partial"):
         assert plans[tag] == counts[tag], (tag, plans, counts)
     assert plans["draft"] == plans["cancelled"] == plans["settled"] == 0, plans
-    assert got["open_invoices"] >= 120 and got["missing"] == [], "open posted invoices missing from aging"
+    # 60 unpaid and 40 partly paid orders (invoiced together per customer) and 20 manual invoices, demo ones too
+    assert got["open_invoices"] >= 60 and got["missing"] == [], "open posted invoices missing from aging"
     assert got["aging_invoices"] >= 20, "manual invoices (no order) missing from aging"
     assert got["no_completeness"] == 0
     assert got["start_dates"] == [got["today"]]
