@@ -22,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "addons" / "crm_plus" / "data" / "dashboards"
 VERSION = "18.5.10"
+TOP_GROUPS = "crm_plus_top_groups"  # as addons/crm_plus/report/crm_plus_report_common.py
 NS = uuid.UUID("7d3c1c52-4f0a-4d7c-9a43-0d5b7c1f2e10")
 
 # ---------------------------------------------------------------------------------------------------- models
@@ -307,6 +308,7 @@ DASHBOARDS = [
                     "domain": [["days_overdue", ">", 0]],
                     "sort": ("amount_residual", "desc"),
                     "limit": 10,
+                    "top": True,  # thousands of customers: the server sends the 10 shown
                     "full": True,
                 }
             ],
@@ -492,6 +494,7 @@ DASHBOARDS = [
                     "domain": [],
                     "sort": ("revenue", "desc"),
                     "limit": 10,
+                    "top": True,  # thousands of customers: the server sends the 10 shown
                 },
                 {
                     "kind": "pivot",
@@ -818,12 +821,12 @@ class Builder:
                     result[filter_id] = {"chain": chain, "type": "many2one"}
         return result
 
-    def add_pivot(self, name, model, rows, columns, measures, domain, sort=None, exclude=None):
+    def add_pivot(self, name, model, rows, columns, measures, domain, sort=None, exclude=None, context=None):
         pivot_id = str(len(self.pivots) + 1)
         self.pivots[pivot_id] = {
             "type": "ODOO",
             "fieldMatching": self.matching(model, exclude),
-            "context": {},
+            "context": context or {},
             "domain": domain,
             "id": pivot_id,
             "measures": [{"id": f"{field}:{agg}", "fieldName": field, "aggregator": agg} for field, agg in measures],
@@ -864,10 +867,22 @@ class Builder:
     def kpis(self, block):
         items = block["items"]
         width = (FULL_WIDTH - 10 * (len(items) - 1)) // len(items)
+        # one pivot (one read) for the figures of a model under the same domain and filters, a measure each
+        shared = {}
         for index, item in enumerate(items):
             label, model, field, agg, domain, fmt, divisor = item[:7]
             exclude = item[7] if len(item) > 7 else None
-            pivot_id = self.add_pivot(f"KPI {label}", model, [], [], [(field, agg)], domain, exclude=exclude)
+            key = json.dumps([model, domain, exclude], sort_keys=True)
+            if key in shared:
+                pivot_id = shared[key]
+                pivot = self.pivots[pivot_id]
+                pivot["name"] += f", {label}"
+                if f"{field}:{agg}" not in {m["id"] for m in pivot["measures"]}:
+                    pivot["measures"].append({"id": f"{field}:{agg}", "fieldName": field, "aggregator": agg})
+            else:
+                pivot_id = shared[key] = self.add_pivot(
+                    f"KPI {label}", model, [], [], [(field, agg)], domain, exclude=exclude
+                )
             row = self.data_row + 1
             self.data_cells[f"A{row}"] = f'=_t("{label}")'
             value = f'PIVOT.VALUE({pivot_id},"{field}:{agg}")'
@@ -961,8 +976,15 @@ class Builder:
     def pivot(self, block, col, rows):
         model, title = block["model"], block["title"]
         columns = block.get("columns", [])
+        context = None
+        if block.get("top"):
+            # only the rows shown, cut on the server (the model reads this key: report/crm_plus_report_common.py)
+            field, order = block["sort"]
+            assert order == "desc" and len(block["rows"]) == 1 and not columns, title
+            measure = f"{field}:{dict(block['measures'])[field]}"
+            context = {TOP_GROUPS: {"groupby": block["rows"][0], "measure": measure, "limit": block["limit"]}}
         pivot_id = self.add_pivot(
-            title, model, block["rows"], columns, block["measures"], block["domain"], block.get("sort")
+            title, model, block["rows"], columns, block["measures"], block["domain"], block.get("sort"), context=context
         )
         context = {
             "group_by": block["rows"],

@@ -152,6 +152,7 @@ CLIENT_CONTEXT_KEYS = {
     "tz": "the user's time zone (dates of the customer value report)",
     "crm_plus_abc_date_from": "period of the customer value report (figures of records the user may read)",
     "crm_plus_abc_date_to": "period of the customer value report (figures of records the user may read)",
+    "crm_plus_top_groups": "a dashboard pivot's first groups only (fewer of the groups the user may read)",
 }
 
 _ACL = "access rights and record rules"

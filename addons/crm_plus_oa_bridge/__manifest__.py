@@ -4,7 +4,7 @@
     "name": "CRM Plus - OA Bridge",
     "summary": "CRM approvals through office-automation approval routes, "
     "approved documents filed per customer and order",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "development_status": "Alpha",
     "category": "Productivity",
     "website": "https://github.com/crm-plus/crm_plus",

@@ -3,6 +3,8 @@
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
+from odoo.tools.misc import formatLang
 
 
 class CrmPlusDunningReminder(models.Model):
@@ -32,6 +34,21 @@ class CrmPlusDunningReminder(models.Model):
     def _crm_plus_failure_summary(self):
         return self.env._("Payment reminder failed: needs attention")
 
+    def _crm_plus_todo_texts(self):
+        """Summary and note of the reminder's to-do, in its responsible's language (not the job's)."""
+        self.ensure_one()
+        env = self.with_context(lang=self.user_id.lang or self.env.lang).env
+        step = self.step_id
+        return {
+            "summary": env._("Collect payment"),
+            "note": env._(
+                "%(amount)s due on %(date)s for %(order)s",
+                amount=formatLang(env, self.amount_residual, currency_obj=step.currency_id),
+                date=format_date(env, self.date_due),
+                order=self.order_id.name,
+            ),
+        }
+
     def _notify(self):
         """An activity on the step for its responsible (unless one is open) and an internal email."""
         steps = self.step_id
@@ -48,13 +65,7 @@ class CrmPlusDunningReminder(models.Model):
                 "res_model_id": model_id,
                 "res_id": reminder.step_id.id,
                 "activity_type_id": todo.id if todo else False,
-                "summary": self.env._("Collect payment"),
-                "note": self.env._(
-                    "%(amount)s due on %(date)s for %(order)s",
-                    amount=reminder.amount_residual,
-                    date=reminder.date_due,
-                    order=reminder.order_id.name,
-                ),
+                **reminder._crm_plus_todo_texts(),
                 "user_id": reminder.user_id.id,
                 "date_deadline": reminder.date_due,
             }

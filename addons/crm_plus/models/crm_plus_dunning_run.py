@@ -620,6 +620,10 @@ class CrmPlusDunningRun(models.AbstractModel):
             vals_list.append(vals)
         return vals_list
 
+    def _in_lang(self, user):
+        """The environment in ``user``'s language (the job's when he has none)."""
+        return self.with_context(lang=user.lang or self.env.lang).env
+
     def _schedule_activities(self, communications):
         """Phone calls, escalations and the call replacing a missing email, as activities."""
         # ids from the cached xmlid lookup: no existence check query per chunk
@@ -632,13 +636,16 @@ class CrmPlusDunningRun(models.AbstractModel):
         for communication in communications:
             channel = communication.channel
             if channel == "escalation":
-                user, activity_type, summary = communication.escalation_user_id, todo, self.env._("Dunning escalation")
+                user, activity_type = communication.escalation_user_id, todo
+                # the to-do in its recipient's language, not the job's
+                summary = self._in_lang(user)._("Dunning escalation")
             elif channel == "phone" or (channel == "letter" and communication.missing_email):
                 user, activity_type = communication.user_id, call
+                env = self._in_lang(user)
                 summary = (
-                    self.env._("Call the customer about overdue payments")
+                    env._("Call the customer about overdue payments")
                     if channel == "phone"
-                    else self.env._("No email on file: send the letter and call the customer")
+                    else env._("No email on file: send the letter and call the customer")
                 )
             else:
                 continue

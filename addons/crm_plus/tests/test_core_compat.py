@@ -3,10 +3,12 @@
 import logging
 
 from odoo import Command
+from odoo.fields import Domain
 from odoo.tests import tagged
 from odoo.tests import users
 from odoo.tests import warmup
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CrmPlusCommon
 from .plan_common import CrmPlusPlanCommon
@@ -18,7 +20,51 @@ OUR_MODULES = ("crm_plus", "crm_plus_oa_bridge")
 # queries crm_plus's features (approval rules, execution plan) add to creating + confirming an order
 EXTRA_FEATURES = 19
 # {lines: (create, confirm)} queries with crm_plus as installed (default approval rules, plan from the terms)
-QUERY_COUNTS = {1: (38, 84), 10: (41, 90)}
+QUERY_COUNTS = {1: (39, 84), 10: (42, 90)}
+
+
+def _fields_of_ours(env):
+    """{(model, field)} our addons bring to models, mixin fields included (``review_ids`` on orders)."""
+    Data = env["ir.model.data"].sudo()
+    field_ids = Data.search([("module", "in", OUR_MODULES), ("model", "=", "ir.model.fields")]).mapped("res_id")
+    others = set(
+        Data.search(
+            [("model", "=", "ir.model.fields"), ("res_id", "in", field_ids), ("module", "not in", OUR_MODULES)]
+        ).mapped("res_id")
+    )
+    fields = env["ir.model.fields"].sudo().browse(set(field_ids) - others)
+    return {(field.model, field.name) for field in fields}
+
+
+class _ModelWithoutOurFields:
+    """A model as a registry without our addons' classes has it: ``name in model`` is False for our fields."""
+
+    def __init__(self, model, ours):
+        self._model = model
+        self._ours = ours
+
+    def __contains__(self, name):
+        return name in self._model._fields and (self._model._name, name) not in self._ours
+
+
+class _UserWithoutOurFields(_ModelWithoutOurFields):
+    """``user`` in a record rule, as a registry without our addons' classes provides it."""
+
+    def __init__(self, user, ours):
+        super().__init__(user, ours)
+        self.id = user.id
+        self.env = {name: _ModelWithoutOurFields(user.env[name], ours) for name in user.env.registry}
+
+
+def _core_path(model, path, ours):
+    """Whether the field path ``path`` of ``model`` names only fields of other modules than ours."""
+    for name in path.split("."):
+        field = model._fields.get(name)
+        if field is None or (model._name, name) in ours:
+            return False
+        if field.relational:
+            model = model.env[field.comodel_name]
+    return True
 
 
 @tagged("post_install", "-at_install")
@@ -132,6 +178,33 @@ class TestCoreCompat(CrmPlusPlanCommon):
         order.action_confirm()
         self.assertEqual(order.state, "sale")
 
+    # ------------------------------------------------------------- record rules
+
+    def test_rules_on_other_modules_models_hold_without_our_fields(self):
+        """Our rules on models we do not own are read where our classes are not loaded (Odoo's at_install tests
+        of core modules): there a group rule grants nothing and a global rule restricts nothing, unless it names
+        only fields of other modules."""
+        data = self.env["ir.model.data"].search([("module", "in", OUR_MODULES), ("model", "=", "ir.rule")])
+        rules = (
+            self.env["ir.rule"]
+            .browse(data.mapped("res_id"))
+            .filtered(lambda rule: self.env[rule.model_id.model]._original_module not in OUR_MODULES)
+        )
+        self.assertIn(self.env.ref("crm_plus.sale_order_rule_department_manager"), rules)
+        context = self.env["ir.rule"]._eval_context()
+        ours = _fields_of_ours(self.env)
+        self.assertIn(("sale.order", "approval_state"), ours)
+        without = dict(context, user=_UserWithoutOurFields(self.env.user, ours))
+        for rule in rules:
+            model = self.env[rule.model_id.model]
+            with self.subTest(rule=rule.name):
+                Domain(safe_eval(rule.domain_force, context)).optimize(model)  # valid where we are loaded
+                domain = Domain(safe_eval(rule.domain_force, without))
+                expected = domain.is_false() if rule.groups else domain.is_true()
+                if not expected:
+                    paths = [cond.field_expr for cond in domain.iter_conditions()]
+                    self.assertTrue(all(_core_path(model, path, ours) for path in paths), f"{rule.domain_force}")
+
     # ------------------------------------------------------------ database defaults
 
     def _our_core_columns(self):
@@ -201,13 +274,14 @@ class TestCoreCompatQueries(CrmPlusCommon):
     queries                       1 line      10 lines
     ============================  ==========  ==========
     core Odoo, no crm_plus        38, 55      56, 73
-    crm_plus, features off        39, 56      57, 74
-    crm_plus as installed         39, 75      57, 93
+    crm_plus, features off        40, 56      58, 74
+    crm_plus as installed         40, 75      58, 93
     ============================  ==========  ==========
 
-    Whatever the number of lines, creating costs 1 query more (the OA bridge looks up who decided on the order)
-    and confirming 20 more: 3 for the approval rules, 16 for the execution plan and its steps (followers, a to-do
-    per step), 1 looking up the plan's action types.
+    Whatever the number of lines, creating costs 2 queries more (the OA bridge's rule "who decided no longer
+    edits" reads both approval histories at each create and write of an order) and confirming 20 more: 3 for the
+    approval rules, 16 for the execution plan and its steps (followers, a to-do per step), 1 looking up the plan's
+    action types.
     """
 
     @classmethod

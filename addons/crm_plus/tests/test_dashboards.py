@@ -291,3 +291,59 @@ class TestDashboards(CrmPlusReportingCommon):
         [(mine,)] = Aging.with_user(self.salesman)._read_group(domain, [], ["amount_residual:sum"])
         [(other,)] = Aging.with_user(self.other_salesman)._read_group(domain, [], ["amount_residual:sum"])
         self.assertEqual((mine, other), (1400, 100))
+
+    def _sell_to_customers(self):
+        for index, qty in enumerate((5, 3, 3, 1)):  # two customers tie
+            customer = self.env["res.partner"].create({"name": f"Top Customer {index}"})
+            self._draft_order(customer, self.salesman, qty=qty, days_ago=index).action_confirm()
+
+    def test_top_customers_pivot_reads_only_its_rows(self):
+        """The Top Customers pivot shows 10 customers: the server sends those, with the same figures and total."""
+        data = self._data(self.dashboards["crm_plus.crm_plus_dashboard_customers"])
+        [pivot] = [p for p in data["pivots"].values() if p["name"] == "Top Customers"]
+        top = pivot["context"]["crm_plus_top_groups"]
+        self.assertEqual(top, {"groupby": "partner_id", "measure": "revenue:sum", "limit": 10})
+        self._sell_to_customers()
+        Report = self.env["crm_plus.report.customer.value"].with_user(self.sales_manager)
+        sets, measures = [[], ["partner_id"]], ["revenue:sum", "order_count:sum"]
+        total, groups = Report.formatted_read_grouping_sets([], sets, measures)
+        self.assertGreaterEqual(len(groups), 4)
+        by_revenue = sorted(groups, key=lambda group: group["revenue:sum"], reverse=True)
+        for limit in (1, len(groups) - 1, len(groups) + 5):
+            cut_total, cut = Report.with_context(
+                crm_plus_top_groups=dict(top, limit=limit)
+            ).formatted_read_grouping_sets([], sets, measures)
+            self.assertEqual(cut_total, total)
+            self.assertEqual(len(cut), min(limit, len(groups)))
+            # the largest revenues, each with the figures of the full read (ties in any order)
+            self.assertEqual([g["revenue:sum"] for g in cut], [g["revenue:sum"] for g in by_revenue][:limit])
+            for group in cut:
+                self.assertIn(group, groups)
+        # anything else changes nothing: another field, a measure not read, no positive limit
+        for spec in (dict(top, groupby="user_id"), dict(top, measure="margin:sum"), dict(top, limit=0), "10"):
+            self.assertEqual(
+                Report.with_context(crm_plus_top_groups=spec).formatted_read_grouping_sets([], sets, measures)[1],
+                groups,
+            )
+
+    def test_every_top_pivot_is_cut_by_its_model(self):
+        """Each pivot asking for its first groups reads a model that honours the ask (else it reads them all)."""
+        tops = [
+            pivot
+            for dashboard in self.dashboards.values()
+            for pivot in self._data(dashboard)["pivots"].values()
+            if "crm_plus_top_groups" in pivot["context"]
+        ]
+        self.assertEqual({p["name"] for p in tops}, {"Top Customers", "Customers Most Overdue"})
+        self._sell_to_customers()
+        for pivot in tops:
+            Model = self.env[pivot["model"]].with_user(self.sales_manager)
+            sets = [[], [pivot["rows"][0]["fieldName"]]]
+            measures = [m["id"] for m in pivot["measures"]]
+            full = Model.formatted_read_grouping_sets(pivot["domain"], sets, measures)[1]
+            self.assertGreater(len(full), 1, pivot["name"])
+            top = dict(pivot["context"]["crm_plus_top_groups"], limit=1)
+            cut = Model.with_context(crm_plus_top_groups=top).formatted_read_grouping_sets(
+                pivot["domain"], sets, measures
+            )[1]
+            self.assertEqual(len(cut), 1, pivot["name"])

@@ -463,6 +463,22 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         self._run()
         self.assertEqual(self.env["crm_plus.dunning.reminder"].search_count([("step_id", "=", step.id)]), 1)
 
+    def test_to_dos_in_the_responsibles_language(self):
+        """The job runs in English; a Chinese salesperson reads his reminder and phone call in Chinese."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.salesman.lang = "zh_CN"
+        soon = self._order(self.env, self.customer_en, [-3])
+        self._order(self.env, self.customer_en, [16])  # level 2: a phone call
+        # the step's own to-do done: the reminder schedules one again
+        soon.plan_id.step_ids.activity_ids.unlink()
+        self.env.flush_all()
+        self._run()
+        reminder_todo = soon.plan_id.step_ids.activity_ids.filtered(lambda a: a.user_id == self.salesman)
+        self.assertEqual(reminder_todo.summary, "收款")
+        self.assertIn(f"{soon.name} 的", str(reminder_todo.note))
+        phone = self._comms(self.customer_en).filtered(lambda c: c.channel == "phone")
+        self.assertEqual(phone.activity_ids.summary, "致电客户催收逾期款项")
+
     def test_reminder_policy_lead_time(self):
         order = self._order(self.env, self.customer_en, [-8])  # beyond the action type's 5 days
         self._run()

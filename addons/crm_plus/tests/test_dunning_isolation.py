@@ -12,6 +12,7 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError
+from odoo.tests import HttpCase
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -29,8 +30,7 @@ RUN_LOGGERS = (
 )
 
 
-@tagged("post_install", "-at_install")
-class TestDunningIsolation(DunningFixtures, CrmPlusCommon):
+class DunningIsolationCommon(DunningFixtures, CrmPlusCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -76,6 +76,9 @@ class TestDunningIsolation(DunningFixtures, CrmPlusCommon):
             [("res_model", "=", records._name), ("res_id", "in", records.ids), ("summary", "ilike", "needs attention")]
         )
 
+
+@tagged("post_install", "-at_install")
+class TestDunningIsolation(DunningIsolationCommon):
     @mute_logger(*RUN_LOGGERS)
     def test_failed_email_isolated_marked_and_retried(self):
         stats = self.Run._run(partner_ids=self.customers.ids)
@@ -235,3 +238,27 @@ class TestDunningIsolation(DunningFixtures, CrmPlusCommon):
         self.Run._run(partner_ids=self.customers.ids)
         self.assertTrue(self._comms(victim))
         self.assertEqual(self._comms(self.customers - victim), before)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningIsolationOverXmlRpc(DunningIsolationCommon, HttpCase):
+    """Class 4 the way a client takes it: finance runs dunning over XML-RPC while one customer's record is broken."""
+
+    @mute_logger(*RUN_LOGGERS)
+    def test_manual_run_over_rpc_is_not_refused(self):
+        uid, login = self.finance.id, self.finance.login
+        wizard_id = self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            uid,
+            login,
+            "crm_plus.dunning.run.wizard",
+            "create",
+            [{"partner_ids": [(6, 0, self.customers.ids)]}],
+        )
+        self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname, uid, login, "crm_plus.dunning.run.wizard", "action_run", [[wizard_id]]
+        )
+        self.assertEqual(len(self._comms(self.good).filtered("mail_id")), 4, "every good customer dunned")
+        bad = self._comms(self.bad)
+        self.assertEqual((bad.state, bad.needs_attention, bad.retry_count), ("failed", True, 1))
+        self.assertTrue(bad.failure_reason)

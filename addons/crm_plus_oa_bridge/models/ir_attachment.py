@@ -60,7 +60,9 @@ class IrAttachment(models.Model):
         if self.env.su or not self._ids:
             return res
         forbidden = res[0] if res else self.browse()
-        remaining = self - forbidden
+        # only a customer's attachments may be filed documents (their res_model is in cache: no query otherwise)
+        # sudo: the attachments' links, as core's check just read them
+        remaining = (self - forbidden).sudo().filtered(lambda a: a.res_model == "res.partner").sudo(False)
         if not remaining:
             return res
         # cheap first: are any of these documents filed in a customer's folder at all?
