@@ -123,6 +123,7 @@ stats = Run._run()
 lines = env["crm_plus.dunning.communication.line"].search_count([])
 overdue = env["crm_plus.plan.step"].search_count([("kind", "=", "payment"), ("state", "=", "overdue")])
 policies.start_date = False
+env.flush_all()  # the batches are read in SQL
 would_dun = len(Run._plan_batches(today, 1000))
 env.cr.rollback()
 emit(dict(
