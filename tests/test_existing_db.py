@@ -4,7 +4,8 @@ made before crm_plus exists, then crm_plus + the bridge installed on top (the po
 Checks: open confirmed orders have plans whose done amounts match what was paid and delivered, orders settled
 before the install have none, open posted invoices show in the aging report, every customer has a completeness,
 and a dunning run right after the install dunns nothing that fell due before the policy's start date.
-About 3-4 minutes on 2 cores (most of it installing the core modules with demo data).
+Measured on the shared 2-core machine under load (load average 5-7): 555 s, of which installing the core
+modules with demo data 321 s, making the history 140 s, installing both addons (the take-over) 63 s, checks 13 s.
 """
 
 import time
