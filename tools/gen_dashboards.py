@@ -393,6 +393,7 @@ DASHBOARDS = [
                     "columns": ["step_id", "order_id", "partner_id", "user_id", "date_due", "days_late"],
                     "domain": [["is_overdue", "=", 1]],
                     "order": [("days_late", False)],
+                    "rule_fields": ["company_id", "salesperson_id", "team_id"],
                     "limit": 10,
                     "full": True,
                 }
@@ -597,6 +598,7 @@ DASHBOARDS = [
                     ],
                     "domain": [["target_type", "=", "user"]],
                     "order": [("measure", True), ("rank", True)],
+                    "rule_fields": ["company_id"],
                     "limit": 12,
                     "full": True,
                 }
@@ -1005,8 +1007,13 @@ class Builder:
     def list_(self, block, col, rows):
         model, title = block["model"], block["title"]
         list_id = str(len(self.lists) + 1)
+        # the fields the model's record rules read, fetched with the rows (a formula on the Data sheet asks for
+        # them): else the ORM's access check fetches them afterwards, the report's query run a second time
+        for field in block.get("rule_fields", []):
+            self.data_row += 1
+            self.data_cells[f"A{self.data_row}"] = f'=ODOO.LIST({list_id},1,"{field}")'
         self.lists[list_id] = {
-            "columns": block["columns"],
+            "columns": block["columns"] + block.get("rule_fields", []),
             "domain": block["domain"],
             "model": model,
             "context": {},

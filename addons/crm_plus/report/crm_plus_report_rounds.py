@@ -6,6 +6,8 @@ from odoo import models
 from odoo import tools
 from odoo.tools import SQL
 
+from .crm_plus_report_common import ensure_expression_statistics
+
 
 class CrmPlusReportRounds(models.Model):
     """Quotation rounds: one row per deal (the first round and all its later rounds).
@@ -115,20 +117,6 @@ class CrmPlusReportRounds(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
-        self._create_order_day_statistics()
-
-    def _create_order_day_statistics(self):
-        """Statistics on the day of an order (``date_order::date``, the view's ``date``), read by the planner.
-
-        Without them it guesses that a year holds 1 deal of 67,000 and joins the groups' salespeople by nested loops
-        over the customers: the Sales dashboard's pivot by salesperson ran for minutes on 100,000 orders, 6 s with
-        them (under load). Expression statistics need PostgreSQL 14; filled by one ANALYZE when created.
-        """
-        cr = self.env.cr
-        if cr.connection.server_version < 140000:
-            return
-        cr.execute(SQL("SELECT 1 FROM pg_statistic_ext WHERE stxname = 'sale_order_crm_plus_day_stat'"))
-        if cr.fetchone():
-            return
-        cr.execute(SQL("CREATE STATISTICS sale_order_crm_plus_day_stat ON ((date_order::date)) FROM sale_order"))
-        cr.execute(SQL("ANALYZE sale_order"))
+        # the order's day (the view's date): without statistics the planner guesses 1 deal of 67,000 in a year and
+        # joins the groups' salespeople by nested loops (the Sales dashboard's pivot by salesperson: minutes)
+        ensure_expression_statistics(self.env.cr, "sale_order_crm_plus_day_stat", "sale_order", SQL("date_order::date"))

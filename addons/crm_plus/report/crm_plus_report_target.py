@@ -1,11 +1,13 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
 from ..models.crm_plus_target import MEASURES
 from ..models.crm_plus_target import PERIODS
+from .crm_plus_report_common import ensure_expression_statistics
 from .crm_plus_report_staff import TARGET_MEASURES
 
 
@@ -94,4 +96,15 @@ class CrmPlusReportTarget(models.Model):
             amount=amount,
             facts=self.env["crm_plus.report.staff"]._facts_sql(sources),
             measure_source=measure_source,
+        )
+
+    @api.private  # the ORM calls it at install/update; never a client
+    def init(self):
+        # the target's type (the query's target_type, filtered on by the dashboards): without statistics the planner
+        # guesses 1 target of a month's 50 and rescans the achievements per target (Team dashboard: 3.7 s -> 1.3 s)
+        ensure_expression_statistics(
+            self.env.cr,
+            "crm_plus_target_type_stat",
+            "crm_plus_target",
+            SQL("CASE WHEN user_id IS NULL THEN 'team' ELSE 'user' END"),
         )
