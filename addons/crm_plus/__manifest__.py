@@ -90,5 +90,6 @@
             "crm_plus/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

@@ -1,6 +1,12 @@
 from .models.crm_plus_attribute_report import REPORT_MODELS
 
 
+def post_init_hook(env):
+    """Take over the data of a database crm_plus is installed into (see README, "Installing into an existing
+    database"): plans for open confirmed orders, customers' completeness, and dunning that starts today."""
+    env["crm_plus.existing.data"]._take_over()
+
+
 def uninstall_hook(env):
     """Remove what the attribute definitions generated outside crm_plus's own records.
 

@@ -16,6 +16,7 @@ from . import crm_plus_dunning_level
 from . import crm_plus_dunning_policy
 from . import crm_plus_dunning_reminder
 from . import crm_plus_dunning_run
+from . import crm_plus_existing_data
 from . import crm_plus_plan
 from . import crm_plus_plan_action_type
 from . import crm_plus_plan_dunning

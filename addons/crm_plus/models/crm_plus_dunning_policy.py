@@ -27,6 +27,13 @@ class CrmPlusDunningPolicy(models.Model):
         help="Remind the responsible this many days before a payment step is due. "
         "0 uses the lead time of the step's action type.",
     )
+    start_date = fields.Date(
+        string="Start Dunning From",
+        help="Payment steps due before this date are not dunned to customers (they still show in the aging "
+        "report and in the customer's open items). Set to the install date on a database installed with "
+        "existing orders and invoices, so that the first runs do not send the whole history at once; "
+        "empty: every overdue step is dunned.",
+    )
     note = fields.Text(translate=True)
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
 
@@ -51,3 +58,12 @@ class CrmPlusDunningPolicy(models.Model):
     def _get_company_default(self, company=None):
         company = company or self.env.company
         return self.search([("company_id", "=", company.id), ("company_default", "=", True)], limit=1)
+
+    @api.model
+    def _crm_plus_start_from_install(self, date=None):
+        """Existing data was taken over at install: dun only what falls due from ``date`` (today) on.
+
+        Only policies without a start date of their own (the defaults loaded by the install) are changed."""
+        policies = self.with_context(active_test=False).search([("start_date", "=", False)])
+        policies.write({"start_date": date or fields.Date.context_today(self)})
+        return policies

@@ -245,7 +245,10 @@ class CrmPlusDunningRun(models.AbstractModel):
         )
 
     def _leveled_steps_query(self, today, partner_ids=None, company_ids=None):
-        """Open overdue payment steps with the level each one reached on its own."""
+        """Open overdue payment steps with the level each one reached on its own.
+
+        Steps due before their policy's start date (``start_date``: history taken over at install) are left
+        out: they reach no level, so they are neither dunned nor raise the customer's level."""
         partner_filter = self._scope_filter(partner_ids, company_ids)
         return SQL(
             """
@@ -257,10 +260,12 @@ class CrmPlusDunningRun(models.AbstractModel):
               LEFT JOIN crm_plus_customer_category cat ON cat.id = p.crm_plus_category_id
               LEFT JOIN crm_plus_dunning_policy dp
                      ON dp.company_id = s.company_id AND dp.company_default AND dp.active
+              JOIN crm_plus_dunning_policy pol
+                ON pol.id = COALESCE(p.crm_plus_dunning_policy_id, cat.crm_plus_dunning_policy_id, dp.id)
               JOIN LATERAL (
                     SELECT l.id, l.days_overdue
                       FROM crm_plus_dunning_level l
-                     WHERE l.policy_id = COALESCE(p.crm_plus_dunning_policy_id, cat.crm_plus_dunning_policy_id, dp.id)
+                     WHERE l.policy_id = pol.id
                        AND l.days_overdue <= %(today)s::date - s.date_due
                   ORDER BY l.days_overdue DESC
                      LIMIT 1) lv ON TRUE
@@ -268,6 +273,8 @@ class CrmPlusDunningRun(models.AbstractModel):
                AND s.state NOT IN ('done', 'cancelled')
                AND s.amount_residual > 0
                AND s.date_due < %(today)s::date
+               -- history older than the policy's start (taken over at install) is not dunned
+               AND (pol.start_date IS NULL OR s.date_due >= pol.start_date)
                %(partner_filter)s
             """,
             today=today,

@@ -287,6 +287,11 @@ class CrmPlusPlan(models.Model):
         plans._crm_plus_track(kinds)
 
     def _crm_plus_invoice_figures(self):
+        """{order_id: (invoiced, paid)} of these plans' orders (``_crm_plus_order_invoice_figures``)."""
+        return self._crm_plus_order_invoice_figures(self.order_id.ids)
+
+    @api.model
+    def _crm_plus_order_invoice_figures(self, order_ids):
         """{order_id: (invoiced, paid)} from posted customer invoices minus refunds, shared per order."""
         self.env["account.move"].flush_model(["state", "move_type", "amount_total", "amount_residual"])
         self.env["account.move.line"].flush_model(["move_id", "sale_line_ids", "price_total"])
@@ -322,12 +327,17 @@ class CrmPlusPlan(models.Model):
                    AND am.move_type IN ('out_invoice', 'out_refund')
               GROUP BY parts.order_id
                 """,
-                orders=self.order_id.ids,
+                orders=list(order_ids),
             )
         )
         return {order_id: (invoiced or 0.0, paid or 0.0) for order_id, invoiced, paid in rows}
 
     def _crm_plus_stock_figures(self):
+        """{order_id: (delivered, received)} of these plans' orders (``_crm_plus_order_stock_figures``)."""
+        return self._crm_plus_order_stock_figures(self.order_id.ids)
+
+    @api.model
+    def _crm_plus_order_stock_figures(self, order_ids):
         """{order_id: (delivered net of returns, received)} from done moves of the orders' transfers."""
         self.env["stock.move"].flush_model(["state", "quantity", "picking_id", "origin_returned_move_id"])
         self.env["stock.picking"].flush_model(["sale_id", "picking_type_id"])
@@ -345,7 +355,7 @@ class CrmPlusPlan(models.Model):
                  WHERE picking.sale_id = ANY(%s) AND move.state = 'done'
               GROUP BY picking.sale_id
                 """,
-                self.order_id.ids,
+                list(order_ids),
             )
         )
         return {order_id: (delivered or 0.0, received or 0.0) for order_id, delivered, received in rows}

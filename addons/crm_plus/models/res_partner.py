@@ -188,8 +188,11 @@ class ResPartner(models.Model):
         attributes = attributes.filtered(lambda a: a.active and a.field_name in self._fields)
         self.flush_model()
         if attributes:
-            applicable = SQL(" + ").join(SQL("(%s)::int", a._applies_sql()) for a in attributes)
-            filled = SQL(" + ").join(SQL("(%s AND %s)::int", a._applies_sql(), a._filled_sql()) for a in attributes)
+            # COALESCE: "category IN (...)" is NULL for a customer without category, which would null the sum
+            applicable = SQL(" + ").join(SQL("COALESCE((%s)::int, 0)", a._applies_sql()) for a in attributes)
+            filled = SQL(" + ").join(
+                SQL("COALESCE((%s AND %s)::int, 0)", a._applies_sql(), a._filled_sql()) for a in attributes
+            )
             value = SQL(
                 "CASE WHEN %(n)s = 0 THEN 100 ELSE floor(100.0 * (%(f)s) / (%(n)s))::int END",
                 n=applicable,

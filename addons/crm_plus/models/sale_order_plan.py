@@ -1,11 +1,15 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from datetime import timedelta
 
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools import float_compare
 
 from ..access import FINANCE
 from ..access import SALE_MANAGER
@@ -14,6 +18,8 @@ from ..access import trusted_context
 from ..messages import Message
 from ..messages import Ref
 from ..messages import _lt
+
+_logger = logging.getLogger(__name__)
 
 
 class SaleOrder(models.Model):
@@ -114,10 +120,11 @@ class SaleOrder(models.Model):
             lambda tmpl: tmpl.active and (not tmpl.company_id or tmpl.company_id == self.company_id)
         )
 
-    def _crm_plus_generate_plans(self):
+    def _crm_plus_generate_plans(self, sync_activities=True):
         """Create the plans and steps of these orders in one batch (constant number of queries per order).
 
         An order with no step to plan (zero, negative or free order without template steps) gets no plan.
+        ``sync_activities=False``: no step to-do yet (the caller tracks the steps first, then syncs the open ones).
         """
         orders = self.filtered(lambda order: order.state != "cancel")
         if not orders:
@@ -150,8 +157,88 @@ class SaleOrder(models.Model):
         steps._crm_plus_store_name_translations([vals["name"].data for vals in step_vals])
         plans = plans.with_env(self.env)
         plans._check_steps()
-        plans.step_ids._crm_plus_sync_activities()
+        if sync_activities:
+            plans.step_ids._crm_plus_sync_activities()
         return plans
+
+    @api.model
+    def _crm_plus_plan_existing_orders(self, batch_size=500):
+        """Plans for the confirmed orders that have none (orders confirmed before crm_plus was installed).
+
+        Run by the install hook; safe to run again (orders with a plan are skipped). Per batch of
+        ``batch_size`` orders: the invoiced, paid and delivered figures are read once; orders already fully
+        paid and delivered get no plan (their history stays in accounting and stock, nothing is left to
+        carry out); the others get their plan from their template or payment terms, quietly (no chatter
+        message, no tracking, no follower), then their steps are brought in line with what is already
+        invoiced, paid and delivered by the plan tracking; only the steps still open get their to-do.
+        An order whose plan cannot be made (inconsistent old data) is skipped with a warning, never the
+        batch. Returns the number of plans created.
+        """
+        self.env["crm_plus.plan"].flush_model(["order_id"])
+        self.flush_model(["state"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT so.id FROM sale_order so
+                 WHERE so.state = 'sale'
+                   AND NOT EXISTS (SELECT 1 FROM crm_plus_plan pl WHERE pl.order_id = so.id)
+              ORDER BY so.id
+                """
+            )
+        )
+        order_ids = [row[0] for row in rows]
+        # sudo: run by the install hook (or an administrator's shell) for every order, whoever can see it
+        Order = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True, mail_notrack=True)
+        created = 0
+        for start in range(0, len(order_ids), batch_size):
+            orders = Order.browse(order_ids[start : start + batch_size])
+            created += orders._crm_plus_plan_existing_batch()
+            self.env.flush_all()
+            self.env.invalidate_all()  # keep memory flat on large databases
+            _logger.info("crm_plus: planned existing orders %s/%s", start + len(orders), len(order_ids))
+        return created
+
+    def _crm_plus_plan_existing_batch(self):
+        """One batch of ``_crm_plus_plan_existing_orders``; falls back to one order at a time on an error."""
+        Plan = self.env["crm_plus.plan"]
+        invoiced = Plan._crm_plus_order_invoice_figures(self.ids)
+        stock = Plan._crm_plus_order_stock_figures(self.ids)
+        todo = self.filtered(lambda order: not order._crm_plus_is_settled(invoiced, stock))
+        try:
+            with self.env.cr.savepoint():
+                return len(todo._crm_plus_plan_and_track())
+        except (UserError, ValidationError):
+            self.env.invalidate_all()  # one order's old data is inconsistent: find it, plan the others
+        created = 0
+        for order in todo:
+            try:
+                with self.env.cr.savepoint():
+                    created += len(order._crm_plus_plan_and_track())
+            except (UserError, ValidationError) as error:
+                self.env.invalidate_all()
+                _logger.warning("crm_plus: no execution plan for existing order %s: %s", order.name, error)
+        return created
+
+    def _crm_plus_plan_and_track(self):
+        plans = self._crm_plus_generate_plans(sync_activities=False)
+        plans._crm_plus_track()
+        plans.step_ids.filtered(lambda step: step.state not in ("done", "cancelled"))._crm_plus_sync_activities()
+        return plans
+
+    def _crm_plus_is_settled(self, invoice_figures, stock_figures):
+        """Whether this order was fully paid and delivered (figures as ``crm_plus.plan`` tracks them)."""
+        self.ensure_one()
+        paid = invoice_figures.get(self.id, (0.0, 0.0))[1]
+        delivered = stock_figures.get(self.id, (0.0, 0.0))[0]
+        goods_qty = sum(
+            line.product_uom_qty
+            for line in self.order_line
+            if not line.display_type and line.product_id.type == "consu"
+        )
+        return (
+            self.currency_id.compare_amounts(paid, max(self.amount_total, 0.0)) >= 0
+            and float_compare(delivered, goods_qty, precision_digits=4) >= 0
+        )
 
     def _crm_plus_plan_step_values(self, template, default_types):
         """Values of the steps of this order's plan, from ``template`` or else from the payment terms."""

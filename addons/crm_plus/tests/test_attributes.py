@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_plus.access import trusted_context
@@ -227,6 +228,14 @@ class TestAttributes(AttributeCommon):
         self.assertFalse(result["ids"])
         self.assertTrue(any("Headcount" in m["message"] for m in result["messages"]), result["messages"])
         self.assertFalse(self.Partner.search([("name", "in", ["Imported A", "Imported B"])]))
+
+    def test_completeness_without_category(self):
+        """A customer without category is complete for category-bound attributes (was NULL, e.g. at install)."""
+        partner = self.Partner.create({"name": "No category"})
+        self.env.cr.execute(SQL("UPDATE res_partner SET crm_plus_completeness = NULL WHERE id = %s", partner.id))
+        self.env["res.partner"]._crm_plus_update_completeness()  # every customer, as the install does
+        self.env.cr.execute(SQL("SELECT crm_plus_completeness FROM res_partner WHERE id = %s", partner.id))
+        self.assertIsNotNone(self.env.cr.fetchone()[0])
 
     def test_completeness(self):
         partner = self._retail()
