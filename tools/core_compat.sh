@@ -10,6 +10,7 @@
 #   CORE_MODULES  core modules installed on both, default sale_management,crm,account,stock,hr
 #   REUSE=1       keep the databases of a previous run (our addons are upgraded first); default: rebuilt
 #   BUILD_ONLY=1  build the databases and stop (then REUSE=1 runs the suites)
+#   PARALLEL=1    run the suites on both databases at once (a machine with cores to spare)
 # Databases crm_plus_cc_with / crm_plus_cc_without are kept for a rerun (make clean-dbs drops them); logs in
 # var/core-compat/. Too slow for make test: run it before each release.
 set -uo pipefail
@@ -24,8 +25,8 @@ WITH=crm_plus_cc_with
 WITHOUT=crm_plus_cc_without
 LOGDIR=$here/var/core-compat
 mkdir -p "$LOGDIR"
-PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-common=(--http-port="$PORT" --http-interface=127.0.0.1 --max-cron-threads=0 --workers=0)
+free_port() { "$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+common=(--http-interface=127.0.0.1 --max-cron-threads=0 --workers=0)
 
 db_exists() { psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
 
@@ -34,13 +35,13 @@ build() {  # build DB MODULES
     dropdb --if-exists "$db" >/dev/null 2>&1
     rm -rf "$HOME/.local/share/Odoo/filestore/$db"
     log "building $db ($modules)"
-    odoo_bin -d "$db" -i "$modules" --stop-after-init --log-level=warn "${common[@]}" \
+    odoo_bin -d "$db" -i "$modules" --stop-after-init --log-level=warn --http-port="$(free_port)" "${common[@]}" \
         > "$LOGDIR/$db.install.log" 2>&1 || die "installing $db failed: $LOGDIR/$db.install.log"
 }
 
 if [ -n "${REUSE:-}" ] && db_exists "$WITH" && db_exists "$WITHOUT"; then
     log "reusing $WITH and $WITHOUT; upgrading our addons in $WITH"
-    odoo_bin -d "$WITH" -u "$MODULES" --stop-after-init --log-level=warn "${common[@]}" \
+    odoo_bin -d "$WITH" -u "$MODULES" --stop-after-init --log-level=warn --http-port="$(free_port)" "${common[@]}" \
         > "$LOGDIR/$WITH.upgrade.log" 2>&1 || die "upgrading $WITH failed: $LOGDIR/$WITH.upgrade.log"
 else
     build "$WITH" "$MODULES,$CORE_MODULES"
@@ -52,16 +53,23 @@ fi
 
 [ -n "${BUILD_ONLY:-}" ] && { log "built $WITH and $WITHOUT"; exit 0; }
 
-run_suites() {  # run_suites DB
+run_suites() {  # run_suites DB PORT
     local db=$1 start
     start=$(date +%s)
     log "running $SUITES on $db (log $LOGDIR/$db.log)"
-    odoo_bin -d "$db" --test-enable --test-tags "$SUITES" --stop-after-init --log-level=info "${common[@]}" \
+    odoo_bin -d "$db" --test-enable --test-tags "$SUITES" --stop-after-init --log-level=info --http-port="$2" \
+        "${common[@]}" \
         > "$LOGDIR/$db.log" 2>&1
     log "$db: $(( $(date +%s) - start ))s"
 }
-run_suites "$WITHOUT"
-run_suites "$WITH"
+if [ -n "${PARALLEL:-}" ]; then
+    run_suites "$WITHOUT" "$(free_port)" &
+    run_suites "$WITH" "$(free_port)"
+    wait
+else
+    run_suites "$WITHOUT" "$(free_port)"
+    run_suites "$WITH" "$(free_port)"
+fi
 
 "$VENV/bin/python" tools/parse_odoo_log.py failures "$LOGDIR/$WITHOUT.log" | sort -u > "$LOGDIR/failures-without.txt"
 "$VENV/bin/python" tools/parse_odoo_log.py failures "$LOGDIR/$WITH.log" | sort -u > "$LOGDIR/failures-with.txt"
