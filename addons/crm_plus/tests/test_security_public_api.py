@@ -71,19 +71,29 @@ def _is_context(node):
     return name in ("context", "_context", "ctx")
 
 
-@tagged("post_install", "-at_install")
-class TestPublicApi(TransactionCase):
+class PublicApiChecks:
+    """The two checks of an addon's public methods, against the lists of its ``access`` module.
+
+    Mixed into a ``TransactionCase`` that sets ``access_module`` (with ``PUBLIC_METHODS``), ``module_prefix``
+    (``odoo.addons.<addon>.``) and ``intruder_login``; crm_plus and the OA bridge use it.
+    """
+
+    access_module = access
+    module_prefix = "odoo.addons.crm_plus."
+    intruder_login = "cp_api_intruder"
+
     def test_every_public_method_is_listed(self):
-        found = access.public_methods(self.registry, "odoo.addons.crm_plus.")
+        found = access.public_methods(self.registry, self.module_prefix)
+        listed = self.access_module.PUBLIC_METHODS
         found_pairs = {(model, name) for model, names in found.items() for name in names}
-        listed_pairs = {(model, name) for model, names in access.PUBLIC_METHODS.items() for name in names}
+        listed_pairs = {(model, name) for model, names in listed.items() for name in names}
         self.assertFalse(
             sorted(found_pairs - listed_pairs),
-            "public methods not listed in crm_plus/access.py PUBLIC_METHODS (list them with their groups/states)",
+            f"public methods not listed in {self.access_module.__name__} PUBLIC_METHODS (list them with groups/states)",
         )
         self.assertFalse(sorted(listed_pairs - found_pairs), "PUBLIC_METHODS lists methods that no longer exist")
         for model, name in sorted(found_pairs):
-            groups, states = access.PUBLIC_METHODS[model][name]
+            groups, states = listed[model][name]
             self.assertTrue(states, f"{model}.{name}: say which states/checks apply")
             decorated = getattr(found[model][name], "_crm_plus_groups", frozenset())
             self.assertEqual(
@@ -92,10 +102,10 @@ class TestPublicApi(TransactionCase):
 
     def test_listed_groups_refuse_others(self):
         """Each group-guarded method refuses a plain internal user before touching anything."""
-        user = new_test_user(self.env, login="cp_api_intruder", groups="base.group_user")
-        found = access.public_methods(self.registry, "odoo.addons.crm_plus.")
+        user = new_test_user(self.env, login=self.intruder_login, groups="base.group_user")
+        found = access.public_methods(self.registry, self.module_prefix)
         checked = 0
-        for model, names in sorted(access.PUBLIC_METHODS.items()):
+        for model, names in sorted(self.access_module.PUBLIC_METHODS.items()):
             for name, (groups, _states) in sorted(names.items()):
                 if not groups or name not in found.get(model, {}):
                     continue
@@ -104,6 +114,11 @@ class TestPublicApi(TransactionCase):
                     getattr(records, name)()
                 checked += 1
         self.assertTrue(checked)
+
+
+@tagged("post_install", "-at_install")
+class TestPublicApi(PublicApiChecks, TransactionCase):
+    allow_inherited_tests_method = True  # Odoo's loader runs only a class's own test methods otherwise
 
 
 @tagged("post_install", "-at_install")

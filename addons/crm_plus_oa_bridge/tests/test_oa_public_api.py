@@ -5,12 +5,11 @@ Same rules as crm_plus's ``test_security_public_api``, for the lists of ``crm_pl
 
 import pathlib
 
-from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase
-from odoo.tests import new_test_user
 from odoo.tests import tagged
 
 from odoo.addons.crm_plus import access as crm_plus_access
+from odoo.addons.crm_plus.tests.test_security_public_api import PublicApiChecks
 from odoo.addons.crm_plus.tests.test_security_public_api import context_keys_read
 
 from .. import access
@@ -19,38 +18,11 @@ ADDON_DIR = pathlib.Path(__file__).resolve().parent.parent
 
 
 @tagged("post_install", "-at_install")
-class TestOaPublicApi(TransactionCase):
-    def test_every_public_method_is_listed(self):
-        found = crm_plus_access.public_methods(self.registry, access.MODULE_PREFIX)
-        found_pairs = {(model, name) for model, names in found.items() for name in names}
-        listed_pairs = {(model, name) for model, names in access.PUBLIC_METHODS.items() for name in names}
-        self.assertFalse(
-            sorted(found_pairs - listed_pairs),
-            "public methods not listed in crm_plus_oa_bridge/access.py PUBLIC_METHODS (list them with groups/states)",
-        )
-        self.assertFalse(sorted(listed_pairs - found_pairs), "PUBLIC_METHODS lists methods that no longer exist")
-        for model, name in sorted(found_pairs):
-            groups, states = access.PUBLIC_METHODS[model][name]
-            self.assertTrue(states, f"{model}.{name}: say which states/checks apply")
-            decorated = getattr(found[model][name], "_crm_plus_groups", frozenset())
-            self.assertEqual(
-                frozenset(groups), decorated, f"{model}.{name}: listed groups differ from its @require_groups"
-            )
-
-    def test_listed_groups_refuse_others(self):
-        """Each group-guarded method refuses a plain internal user before touching anything."""
-        user = new_test_user(self.env, login="oa_api_intruder", groups="base.group_user")
-        found = crm_plus_access.public_methods(self.registry, access.MODULE_PREFIX)
-        checked = 0
-        for model, names in sorted(access.PUBLIC_METHODS.items()):
-            for name, (groups, _states) in sorted(names.items()):
-                if not groups or name not in found.get(model, {}):
-                    continue
-                records = self.env[model].with_user(user).browse()
-                with self.subTest(method=f"{model}.{name}"), self.assertRaises(AccessError):
-                    getattr(records, name)()
-                checked += 1
-        self.assertTrue(checked)
+class TestOaPublicApi(PublicApiChecks, TransactionCase):
+    access_module = access
+    module_prefix = access.MODULE_PREFIX
+    intruder_login = "oa_api_intruder"
+    allow_inherited_tests_method = True  # Odoo's loader runs only a class's own test methods otherwise
 
 
 @tagged("post_install", "-at_install")
