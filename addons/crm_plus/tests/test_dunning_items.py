@@ -240,17 +240,17 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
         self.assertTrue(communication.exists(), "the communication stays as history")
 
     def test_history_migration_maps_step_items_onto_invoice_lines(self):
-        """19.0.1.4.0: items of plan steps dunned before the upgrade move onto the invoice that carries the money."""
+        """19.0.1.7.0: items of plan steps dunned before the upgrade move onto the invoice that carries the money."""
         customer = self._customer(self.env, "Old History")
         order = self._order(self.env, customer, [12])
         step = order.plan_id.step_ids
         self.Run._run(partner_ids=customer.ids)
         old_item = self._email_items(customer)
         self.assertEqual(old_item.step_id, step)
-        # before 19.0.1.4.0 every payment step was dunned: it was an installment, since invoiced
+        # before 19.0.1.7.0 every payment step was dunned: it was an installment, since invoiced
         step.action_type_id = self.installment_type
         invoice = self._invoice(customer, 100.0, 12, order=order)
-        path = Path(__file__).parents[1] / "migrations" / "19.0.1.4.0" / "post-dunning_items.py"
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.7.0" / "post-dunning_items.py"
         spec = importlib.util.spec_from_file_location("crm_plus_migration_19_0_1_4_0", path)
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)

@@ -1,6 +1,6 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""19.0.1.4.0: a dunning item is an invoice's receivable line or a prepayment step.
+"""19.0.1.7.0: a dunning item is an invoice's receivable line or a prepayment step.
 
 The exactly-once key (step, level, channel) becomes (invoice line or step, level, channel): the old
 unique index goes before the ORM creates the new one (post-dunning_items maps the history).

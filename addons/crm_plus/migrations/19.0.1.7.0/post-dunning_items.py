@@ -1,6 +1,6 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""19.0.1.4.0: the dunning history of plan payment steps, mapped onto the invoices that carry the money now.
+"""19.0.1.7.0: the dunning history of plan payment steps, mapped onto the invoices that carry the money now.
 
 Before, every overdue payment step was dunned; now a step is dunned only while it is collected before
 invoicing and not invoiced, and invoiced money is dunned on the invoice's receivable line. A customer
