@@ -53,7 +53,8 @@ users = {
 }
 today = fields.Date.context_today(env["res.partner"])
 pay_type = env["crm_plus.plan.action.type"].create(
-    {"name": f"Collect {tag}", "code": f"MW_{tag}", "kind": "payment", "lead_days": 5})
+    {"name": f"Collect {tag}", "code": f"MW_{tag}", "kind": "payment", "lead_days": 5,
+     "collect_before_invoice": True})
 policy = env["crm_plus.dunning.policy"].create({"name": f"Multi-worker {tag}", "level_ids": [Command.create(
     {"name": "L1", "days_overdue": 3, "channel_email": True,
      "mail_template_id": env.ref("crm_plus.mail_template_dunning").id})]})
