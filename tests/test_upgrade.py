@@ -87,6 +87,10 @@ emit({"run": dict(stats), "gemini": order.approval_state})
 
 
 def test_upgrade_from_previous_release(fresh_db, tmp_path):
+    present = ["git", "-C", str(REPO), "cat-file", "-e", f"{PREVIOUS}^{{commit}}"]
+    if subprocess.run(present, capture_output=True, check=False).returncode:
+        # a shallow clone (CI systems make them): fetch the history from where it was cloned
+        subprocess.run(["git", "-C", str(REPO), "fetch", "--quiet", "--unshallow"], check=False, timeout=600)
     archive = subprocess.run(["git", "-C", str(REPO), "archive", PREVIOUS, "addons"], capture_output=True, check=False)
     assert (
         archive.returncode == 0
