@@ -213,6 +213,18 @@ PUBLIC_METHODS = {
         "action_run_background": ((FINANCE,), "triggers the scheduled run"),
         "create": ((), f"{_ACL} (finance), checked again in create"),
     },
+    "crm_plus.followup": {
+        "create": (
+            (),
+            f"{_ACL}; salespeople log their own follow-ups (the records' author is the caller), dated today or "
+            "earlier, on opportunities/orders of that customer they may read",
+        ),
+        "write": (
+            (),
+            f"{_ACL} (salespeople: their own); customer, date, author and company frozen for all but team "
+            "leaders (all documents) and sales managers",
+        ),
+    },
     "crm_plus.plan": {
         "action_cancel": ((FINANCE, SALE_MANAGER), "plans not cancelled; logged in the chatter"),
         "action_open_steps": ((), _READ),

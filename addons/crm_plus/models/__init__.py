@@ -3,6 +3,7 @@ from . import account_partial_reconcile
 from . import account_payment_term
 from . import crm_lead
 from . import crm_lead_attribute
+from . import crm_lead_followup
 from . import crm_plus_approval_entry
 from . import crm_plus_approval_rule
 from . import crm_plus_approval_rule_attribute
@@ -23,6 +24,7 @@ from . import crm_plus_dunning_policy
 from . import crm_plus_dunning_reminder
 from . import crm_plus_dunning_run
 from . import crm_plus_existing_data
+from . import crm_plus_followup
 from . import crm_plus_plan
 from . import crm_plus_plan_action_type
 from . import crm_plus_plan_dunning
@@ -40,11 +42,13 @@ from . import mail_mail
 from . import res_company
 from . import res_partner
 from . import res_partner_dunning
+from . import res_partner_followup
 from . import res_partner_plan
 from . import res_users
 from . import sale_order
 from . import sale_order_attribute
 from . import sale_order_dunning
+from . import sale_order_followup
 from . import sale_order_line
 from . import sale_order_plan
 from . import stock_move_plan

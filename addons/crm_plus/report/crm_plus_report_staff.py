@@ -324,8 +324,21 @@ class CrmPlusReportStaff(models.Model):
         }
 
     def _source_followup(self):
-        # follow-ups (crm_plus.followup) come with customer ownership: nothing to count until that model exists
-        return None
+        # follow-ups logged by the salesperson, on the day they happened
+        return SQL(
+            """
+              FROM crm_plus_followup f
+            """
+        ), {
+            "id": SQL("f.id"),
+            "user_id": SQL("f.user_id"),
+            "team_id": SQL("f.team_id"),
+            "company_id": SQL("f.company_id"),
+            "date": SQL("f.date"),
+            "partner_id": SQL("f.partner_id"),
+            "order_id": SQL("f.order_id"),
+            "followups": SQL("1"),
+        }
 
     def _source_target(self):
         # the salespeople's own targets, on the first day of their period, in the team they are in today

@@ -1,6 +1,6 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""19.0.1.5.0: attributes apply to customers, orders or opportunities (``crm_plus.attribute.applies_to``).
+"""19.0.1.8.0: attributes apply to customers, orders or opportunities (``crm_plus.attribute.applies_to``).
 
 Every attribute defined before is a customer attribute: the column is added and filled with 'res.partner' here,
 before the ORM adds the required field, so existing definitions, their fields, columns, values and views are left
