@@ -104,7 +104,8 @@ def build(cr):
         company.email = "billing@bench.example.com"
     user = env.ref("base.user_admin")
     team = env["crm.team"].search([], limit=1)
-    payment_type = env["crm_plus.plan.action.type"].search([("kind", "=", "payment")], limit=1)
+    # prepayment requests: dunned on the step while no invoice covers it (invoices: bench/dunning_vs_oca.py)
+    payment_type = env.ref("crm_plus.crm_plus_plan_action_type_prepayment")
     # the bench template: a copy of the shipped one, PDF statement included (the mail queue renders it)
     template = env.ref("crm_plus.mail_template_dunning").copy({"name": "BenchDun template"})
     policy = env["crm_plus.dunning.policy"].create(

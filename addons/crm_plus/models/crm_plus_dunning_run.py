@@ -2,13 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The dunning run: reminders before due dates, then dunning after, exactly once.
 
+What is dunned is what customers really owe (``receivables``): the receivable lines of posted customer
+invoices, from any source, and the part of prepayment steps (*collect before invoicing*) that no invoice
+covers yet; the same money is never dunned twice, and the receivables aging reads the same items.
+
 Exactly once rests on the database, not on the code path:
 
-* every item a communication carries has the key (step, level, channel) under a
+* every item a communication carries has the key (invoice line or step, level, channel) under a
   unique index, inserted with ``ON CONFLICT DO NOTHING``; a communication left
   without items is removed in the same transaction;
-* work goes in batches of customers (about ``batch_size`` steps each); a batch
-  locks its customers and their steps with ``try_lock_for_update`` (rows another
+* work goes in batches of customers (about ``batch_size`` items each); a batch
+  locks its customers and their items with ``try_lock_for_update`` (rows another
   worker holds are skipped and picked up by that worker or the next run), reads
   the open residuals *after* locking (a customer who paid meanwhile gets
   nothing), writes, queues its mails and commits through the cron progress API;
@@ -37,6 +41,8 @@ from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
+from .. import receivables
+from ..locking import try_lock
 from .crm_plus_dunning_attention_mixin import MAX_ATTEMPTS
 
 _logger = logging.getLogger(__name__)
@@ -228,7 +234,11 @@ class CrmPlusDunningRun(models.AbstractModel):
                  WHERE p.id = c.id AND p.crm_plus_dunning_level_id IS DISTINCT FROM c.level_id
                 """,
                 self._partner_level_query(today),
-            )
+            ),
+            # two runs at the same moment (two workers or nodes): the second one's snapshot predates the first
+            # one's update and PostgreSQL refuses it; that propagates (the cron drops the batch, a manual run's
+            # request is retried by Odoo) and is expected, not a "bad query" for the error log
+            log_exceptions=False,
         )
         # levels were written in SQL: drop every cached value derived from them (partners, orders, plans)
         self.env.invalidate_all()
@@ -236,99 +246,127 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     # ------------------------------------------------------------- selection
 
-    def _scope_filter(self, partner_ids=None, company_ids=None):
-        """SQL restricting steps ``s`` to some customers and companies (nothing when not given)."""
+    def _scope_filter(self, partner_ids=None, company_ids=None, alias="s"):
+        """SQL restricting rows of ``alias`` (steps, items) to some customers and companies (TRUE when not given)."""
+        table = SQL.identifier(alias)
         return SQL(
             "%s %s",
-            SQL("AND s.partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL(),
-            SQL("AND s.company_id IN %s", tuple(company_ids)) if company_ids else SQL(),
+            SQL("%s.partner_id IN %s", table, tuple(partner_ids)) if partner_ids else SQL("TRUE"),
+            SQL("AND %s.company_id IN %s", table, tuple(company_ids)) if company_ids else SQL(),
         )
 
-    def _leveled_steps_query(self, today, partner_ids=None, company_ids=None):
-        """Open overdue payment steps with the level each one reached on its own.
+    def _items_query(self, today, partner_ids=None, company_ids=None):
+        """Open overdue dunning items (see ``receivables``): invoices' receivable lines and the uninvoiced part
+        of prepayment steps, due before ``today``, not waiting for a delivery, with a positive residual."""
+        invoice_where = SQL(
+            "aml.amount_residual_currency > 0 AND COALESCE(aml.date_maturity, am.invoice_date_due, am.date) < %s %s %s",
+            today,
+            SQL("AND am.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL(),
+            SQL("AND aml.company_id IN %s", tuple(company_ids)) if company_ids else SQL(),
+        )
+        step_where = SQL("s.date_due < %s AND %s", today, self._scope_filter(partner_ids, company_ids))
+        return SQL(
+            "SELECT * FROM (%s) items WHERE NOT items.waiting AND items.amount_residual > 0",
+            receivables.open_items_sql(invoice_where, step_where),
+        )
 
-        Steps due before their policy's start date (``start_date``: history taken over at install) are left
+    def _leveled_items_query(self, today, partner_ids=None, company_ids=None):
+        """Open overdue items with the level each one reached on its own.
+
+        Items due before their policy's start date (``start_date``: history taken over at install) are left
         out: they reach no level, so they are neither dunned nor raise the customer's level."""
-        partner_filter = self._scope_filter(partner_ids, company_ids)
         return SQL(
             """
-            SELECT s.id AS step_id, s.partner_id, s.company_id, s.order_id, s.date_due,
-                   (%(today)s::date - s.date_due) AS days, s.amount, s.amount_residual,
+            SELECT it.move_line_id, it.step_id, it.move_id, it.order_id, it.partner_id, it.company_id,
+                   it.currency_id, it.user_id, it.team_id, it.date_due,
+                   (%(today)s::date - it.date_due) AS days, it.amount, it.amount_residual,
                    lv.id AS level_id, lv.days_overdue AS level_days
-              FROM crm_plus_plan_step s
-              JOIN res_partner p ON p.id = s.partner_id
+              FROM (%(items)s) it
+              JOIN res_partner p ON p.id = it.partner_id
               LEFT JOIN crm_plus_customer_category cat ON cat.id = p.crm_plus_category_id
               LEFT JOIN crm_plus_dunning_policy dp
-                     ON dp.company_id = s.company_id AND dp.company_default AND dp.active
+                     ON dp.company_id = it.company_id AND dp.company_default AND dp.active
               JOIN crm_plus_dunning_policy pol
                 ON pol.id = COALESCE(p.crm_plus_dunning_policy_id, cat.crm_plus_dunning_policy_id, dp.id)
               JOIN LATERAL (
                     SELECT l.id, l.days_overdue
                       FROM crm_plus_dunning_level l
                      WHERE l.policy_id = pol.id
-                       AND l.days_overdue <= %(today)s::date - s.date_due
+                       AND l.days_overdue <= %(today)s::date - it.date_due
                   ORDER BY l.days_overdue DESC
                      LIMIT 1) lv ON TRUE
-             WHERE s.kind = 'payment'
-               AND s.state NOT IN ('done', 'cancelled')
-               AND s.amount_residual > 0
-               AND s.date_due < %(today)s::date
                -- history older than the policy's start (taken over at install) is not dunned
-               AND (pol.start_date IS NULL OR s.date_due >= pol.start_date)
-               %(partner_filter)s
+             WHERE (pol.start_date IS NULL OR it.date_due >= pol.start_date)
             """,
             today=today,
-            partner_filter=partner_filter,
+            items=self._items_query(today, partner_ids, company_ids),
         )
 
     def _partner_level_query(self, today, partner_ids=None):
-        """The level of each customer: the highest level any of its open steps reached."""
+        """The level of each customer: the highest level any of its open items reached."""
         return SQL(
             """
             SELECT DISTINCT ON (partner_id) partner_id, level_id
               FROM (%s) leveled
           ORDER BY partner_id, level_days DESC
             """,
-            self._leveled_steps_query(today, partner_ids),
+            self._leveled_items_query(today, partner_ids),
         )
 
     def _pending_query(self, today, partner_ids=None, company_ids=None):
-        """Keys (step, customer level, channel) not communicated yet, with what a communication needs."""
+        """Keys (item, customer level, channel) not communicated yet, with what a communication needs."""
         return SQL(
             """
             WITH leveled AS (%(leveled)s),
                  partner_level AS (
                     SELECT DISTINCT ON (partner_id) partner_id, level_id
                       FROM leveled ORDER BY partner_id, level_days DESC)
-            SELECT st.step_id, st.partner_id, pl.level_id, ch.channel, st.company_id, st.date_due, st.days,
-                   st.amount, st.amount_residual, so.currency_id,
-                   COALESCE(p.user_id, so.user_id) AS salesman_id,
-                   COALESCE(l.escalation_user_id, team.user_id, p.user_id, so.user_id) AS manager_id,
+            SELECT st.move_line_id, st.step_id, st.order_id, st.partner_id, pl.level_id, ch.channel,
+                   st.company_id, st.date_due, st.days, st.amount, st.amount_residual, st.currency_id,
+                   COALESCE(p.user_id, st.user_id) AS salesman_id,
+                   COALESCE(l.escalation_user_id, team.user_id, p.user_id, st.user_id) AS manager_id,
                    COALESCE(p.email, '') <> '' AS has_email
               FROM leveled st
               JOIN partner_level pl ON pl.partner_id = st.partner_id
               JOIN crm_plus_dunning_level l ON l.id = pl.level_id
               JOIN res_partner p ON p.id = st.partner_id
-              JOIN sale_order so ON so.id = st.order_id
-              LEFT JOIN crm_team team ON team.id = so.team_id
+              LEFT JOIN crm_team team ON team.id = st.team_id
              CROSS JOIN LATERAL unnest(array_remove(ARRAY[
                     CASE WHEN l.channel_email THEN 'email' END,
                     CASE WHEN l.channel_letter THEN 'letter' END,
                     CASE WHEN l.channel_phone THEN 'phone' END,
                     CASE WHEN l.channel_escalation THEN 'escalation' END], NULL)) AS ch(channel)
              WHERE NOT EXISTS (
+                    -- the expression of the unique key, so that its index answers
                     SELECT 1 FROM crm_plus_dunning_communication_line k
-                     WHERE k.step_id = st.step_id AND k.level_id = pl.level_id AND k.channel = ch.channel)
-          ORDER BY st.partner_id, st.date_due, st.step_id
+                     WHERE COALESCE(k.move_line_id, 0) = COALESCE(st.move_line_id, 0)
+                       AND COALESCE(k.step_id, 0) = COALESCE(st.step_id, 0)
+                       AND k.level_id = pl.level_id AND k.channel = ch.channel)
+          ORDER BY st.partner_id, st.date_due, st.move_line_id, st.step_id
             """,
-            leveled=self._leveled_steps_query(today, partner_ids, company_ids),
+            leveled=self._leveled_items_query(today, partner_ids, company_ids),
         )
 
-    def _plan_batches(self, today, batch_size, partner_ids=None, company_ids=None):
-        """Customers with pending keys, chunked so that a batch holds about ``batch_size`` steps."""
+    @api.model
+    def _overdue_totals(self, today=None, partner_ids=None, company_ids=None):
+        """{customer: open overdue amount} the run works from (before levels and start dates): it equals the
+        overdue total of the receivables aging (``crm_plus.report.aging``, days overdue > 0)."""
+        today = today or fields.Date.context_today(self)
+        self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT partner_id, count(DISTINCT step_id) FROM (%s) pending GROUP BY partner_id ORDER BY partner_id",
+                "SELECT partner_id, sum(amount_residual) FROM (%s) items GROUP BY partner_id",
+                self._items_query(today, partner_ids, company_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _plan_batches(self, today, batch_size, partner_ids=None, company_ids=None):
+        """Customers with pending keys, chunked so that a batch holds about ``batch_size`` items."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT partner_id, count(DISTINCT (move_line_id, step_id))
+                     FROM (%s) pending GROUP BY partner_id ORDER BY partner_id""",
                 self._pending_query(today, partner_ids, company_ids),
             )
         )
@@ -352,7 +390,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             SQL(
                 """
                 SELECT partner_id, level_id, array_agg(DISTINCT channel ORDER BY channel),
-                       count(DISTINCT step_id), bool_and(has_email)
+                       count(DISTINCT (move_line_id, step_id)), bool_and(has_email)
                   FROM (%s) pending GROUP BY partner_id, level_id ORDER BY partner_id
                 """,
                 self._pending_query(today, partner_ids, company_ids),
@@ -378,7 +416,7 @@ class CrmPlusDunningRun(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 "SELECT partner_id, sum(amount_residual) FROM (%s) leveled GROUP BY partner_id",
-                self._leveled_steps_query(today, partner_ids, company_ids),
+                self._leveled_items_query(today, partner_ids, company_ids),
             )
         )
         return dict(self.env.cr.fetchall())
@@ -387,7 +425,7 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     def _dunning_batch(self, today, partner_ids, company_ids=None):
         """Lock, re-read, insert keys, queue: one batch of customers."""
-        partners = self.env["res.partner"].browse(partner_ids).try_lock_for_update(allow_referencing=True)
+        partners = try_lock(self.env["res.partner"].browse(partner_ids), allow_referencing=True)
         locked_out_ids = sorted(set(partner_ids) - set(partners.ids))
         if not partners:
             return {"locked_out": len(locked_out_ids), "locked_out_ids": locked_out_ids}
@@ -395,10 +433,16 @@ class CrmPlusDunningRun(models.AbstractModel):
         rows = self.env.cr.dictfetchall()
         if not rows:
             return {"locked_out": len(locked_out_ids), "locked_out_ids": locked_out_ids}
-        # steps being paid right now are locked by the reconciliation: leave them for the next run
-        steps = self.env["crm_plus.plan.step"].browse({row["step_id"] for row in rows})
-        locked_steps = set(steps.try_lock_for_update(allow_referencing=True).ids)
-        rows = [row for row in rows if row["step_id"] in locked_steps]
+        # items being paid right now are locked by the reconciliation: leave them for the next run
+        steps = self.env["crm_plus.plan.step"].browse({row["step_id"] for row in rows if row["step_id"]})
+        lines = self.env["account.move.line"].browse({row["move_line_id"] for row in rows if row["move_line_id"]})
+        locked = {("step", id_) for id_ in try_lock(steps, allow_referencing=True).ids}
+        locked |= {("line", id_) for id_ in try_lock(lines, allow_referencing=True).ids}
+        rows = [
+            row
+            for row in rows
+            if (("line", row["move_line_id"]) if row["move_line_id"] else ("step", row["step_id"])) in locked
+        ]
         result = {
             "communications": 0,
             "items": 0,
@@ -441,7 +485,7 @@ class CrmPlusDunningRun(models.AbstractModel):
         for partner_id, level_id, channel, company_id in keys:
             items = groups[partner_id, level_id, channel, company_id]
             first = items[0]
-            amounts = {row["step_id"]: row["amount_residual"] for row in items}
+            amounts = {(row["move_line_id"], row["step_id"]): row["amount_residual"] for row in items}
             vals_list.append(
                 {
                     "partner_id": partner_id,
@@ -462,10 +506,13 @@ class CrmPlusDunningRun(models.AbstractModel):
         by_key = dict(zip(keys, communications.ids, strict=True))
         line_values = [
             SQL(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', "
+                "now() at time zone 'UTC')",
                 by_key[key],
                 row["company_id"],
+                row["move_line_id"],
                 row["step_id"],
+                row["order_id"],
                 row["level_id"],
                 row["channel"],
                 row["date_due"],
@@ -482,10 +529,10 @@ class CrmPlusDunningRun(models.AbstractModel):
             SQL(
                 """
                 INSERT INTO crm_plus_dunning_communication_line
-                       (communication_id, company_id, step_id, level_id, channel, date_due, days_overdue, amount,
-                        amount_residual, create_uid, write_uid, create_date, write_date)
+                       (communication_id, company_id, move_line_id, step_id, order_id, level_id, channel, date_due,
+                        days_overdue, amount, amount_residual, create_uid, write_uid, create_date, write_date)
                 VALUES %s
-                ON CONFLICT (step_id, level_id, channel) DO NOTHING
+                ON CONFLICT (COALESCE(move_line_id, 0), COALESCE(step_id, 0), level_id, channel) DO NOTHING
                 RETURNING communication_id
                 """,
                 SQL(", ").join(line_values),
@@ -722,7 +769,7 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     def _remind_batch(self, today, batch_size, partner_ids=None, company_ids=None):
         """Remind responsibles of payment steps coming due: an activity and an internal email, once per step."""
-        partner_filter = self._scope_filter(partner_ids, company_ids)
+        partner_filter = SQL("AND %s", self._scope_filter(partner_ids, company_ids))
         self.env.cr.execute(
             SQL(
                 """

@@ -30,6 +30,12 @@ class CrmPlusPlanActionType(models.Model):
         help="How steps of this type are tracked: payment steps from reconciled payments, invoice steps from "
         "posted invoices, delivery/receipt steps from done stock moves, manual and dunning steps by hand.",
     )
+    collect_before_invoice = fields.Boolean(
+        string="Collect Before Invoicing",
+        help="Deposits and prepayments: the customer owes the step's amount before any invoice, so the dunning "
+        "run and the receivables aging count its part that no posted invoice of the order covers yet. Other "
+        "payment steps are collected through their invoices (the invoice's receivable lines are dunned).",
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     color = fields.Integer()

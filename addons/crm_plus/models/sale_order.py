@@ -43,6 +43,7 @@ from odoo.fields import Domain
 from ..access import is_trusted
 from ..access import trusted_context
 from ..column_defaults import set_column_defaults
+from ..locking import try_lock
 from ..messages import Message
 from ..messages import render_all
 
@@ -489,7 +490,7 @@ class SaleOrder(models.Model):
 
     def _crm_plus_lock_pending(self):
         """Lock the rows and re-check: of two approvers acting at once, only one goes through."""
-        locked = self.try_lock_for_update()
+        locked = try_lock(self)
         if locked != self:
             raise UserError(self.env._("Another user is deciding on this order right now."))
         self.invalidate_recordset(["approval_state"])

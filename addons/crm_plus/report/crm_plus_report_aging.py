@@ -6,6 +6,7 @@ from odoo import models
 from odoo import tools
 from odoo.tools import SQL
 
+from ..receivables import open_items_sql
 from .crm_plus_report_common import read_top_groups
 
 BUCKETS = [
@@ -18,9 +19,11 @@ BUCKETS = [
 
 
 class CrmPlusReportAging(models.Model):
-    """Receivables aging: open payment steps of execution plans, and open customer invoices
-    without a running plan (manual invoices, orders whose plan was cancelled), so that nothing
-    is counted twice. Days overdue counted against today.
+    """Receivables aging: the open receivable lines of posted customer invoices and credit notes
+    (any source), and the part of prepayment steps (*collect before invoicing*) that no invoice
+    covers yet, so that nothing is counted twice (``receivables``, the items the dunning run works
+    from: both agree on every customer's overdue total). Days overdue counted against today; a step
+    waiting for its delivery is not overdue.
 
     Amounts in company currency at today's rate: what is still to collect is worth today's rate,
     whatever the rate of the order or invoice was (their booked company amounts, e.g. the invoice's
@@ -39,6 +42,11 @@ class CrmPlusReportAging(models.Model):
     _depends = {
         "crm_plus.plan.step": [
             "kind",
+            "action_type_id",
+            "trigger",
+            "amount",
+            "plan_id",
+            "sequence",
             "state",
             "amount_residual",
             "order_id",
@@ -48,6 +56,7 @@ class CrmPlusReportAging(models.Model):
             "date_due",
         ],
         "crm_plus.plan": ["order_id", "cancelled"],
+        "crm_plus.plan.action.type": ["collect_before_invoice"],
         "sale.order": ["name", "user_id", "team_id", "currency_id"],
         "sale.order.line": ["order_id", "invoice_lines"],
         "account.move": [
@@ -66,7 +75,18 @@ class CrmPlusReportAging(models.Model):
             "invoice_date",
             "date",
         ],
-        "account.move.line": ["move_id"],
+        "account.move.line": [
+            "move_id",
+            "account_id",
+            "parent_state",
+            "date_maturity",
+            "amount_currency",
+            "amount_residual_currency",
+            "currency_id",
+            "company_id",
+            "price_total",
+            "sale_line_ids",
+        ],
         "res.partner": ["commercial_partner_id", "crm_plus_category_id", "crm_plus_dunning_level_id"],
         "res.currency.rate": ["name", "rate", "currency_id", "company_id"],
         "res.company": ["currency_id", "parent_path"],
@@ -122,31 +142,21 @@ class CrmPlusReportAging(models.Model):
         return SQL(
             """
             WITH open_items AS (
-                SELECT s.id * 2 AS id, 'step' AS source, s.id AS step_id, NULL::integer AS move_id,
-                       s.order_id,
-                       -- the step's name in each of its languages, after the order's reference
-                       (SELECT jsonb_object_agg(t.key, COALESCE(so.name, '') || ' / ' || t.value)
-                          FROM jsonb_each_text(COALESCE(s.name, '{"en_US": ""}'::jsonb)) t) AS name,
-                       s.partner_id, so.user_id, so.team_id, s.company_id, s.date_due,
-                       so.currency_id, s.amount_residual AS amount_currency
-                  FROM crm_plus_plan_step s
-                  JOIN sale_order so ON so.id = s.order_id
-                 WHERE s.kind = 'payment' AND s.state IN ('planned', 'due', 'overdue') AND s.amount_residual > 0
-                UNION ALL
-                SELECT m.id * 2 + 1, 'invoice', NULL, m.id, NULL, jsonb_build_object('en_US', m.name),
-                       m.commercial_partner_id, m.invoice_user_id, m.team_id, m.company_id,
-                       COALESCE(m.invoice_date_due, m.invoice_date, m.date),
-                       m.currency_id, SIGN(m.amount_residual_signed) * m.amount_residual
-                  FROM account_move m
-                 WHERE m.move_type IN ('out_invoice', 'out_refund') AND m.state = 'posted'
-                   AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual_signed <> 0
-                   AND NOT EXISTS (
-                        SELECT 1
-                          FROM account_move_line aml
-                          JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = aml.id
-                          JOIN sale_order_line sol ON sol.id = rel.order_line_id
-                          JOIN crm_plus_plan pl ON pl.order_id = sol.order_id AND pl.cancelled IS NOT TRUE
-                         WHERE aml.move_id = m.id)
+                -- what customers really owe, the items the dunning run works from (receivables.py)
+                SELECT CASE WHEN i.step_id IS NOT NULL THEN i.step_id * 2 ELSE i.move_line_id * 2 + 1 END AS id,
+                       CASE WHEN i.step_id IS NOT NULL THEN 'step' ELSE 'invoice' END AS source,
+                       i.step_id, i.move_id, i.order_id,
+                       CASE WHEN i.step_id IS NOT NULL
+                            -- the step's name in each of its languages, after the order's reference
+                            THEN (SELECT jsonb_object_agg(t.key, COALESCE(so.name, '') || ' / ' || t.value)
+                                    FROM jsonb_each_text(COALESCE(s.name, '{"en_US": ""}'::jsonb)) t)
+                            ELSE jsonb_build_object('en_US', m.name) END AS name,
+                       i.partner_id, i.user_id, i.team_id, i.company_id, i.date_due, i.waiting,
+                       i.currency_id, i.amount_residual AS amount_currency
+                  FROM (%(items)s) i
+                  LEFT JOIN crm_plus_plan_step s ON s.id = i.step_id
+                  LEFT JOIN sale_order so ON so.id = i.order_id
+                  LEFT JOIN account_move m ON m.id = i.move_id
             ), pairs AS (
                 -- every (currency, company): a few hundred rows, so that open_items is read once, inlined
                 -- (filters and record rules reach its scans) instead of materialized to find its pairs
@@ -160,7 +170,8 @@ class CrmPlusReportAging(models.Model):
                             ELSE %(company_rate)s / NULLIF(%(document_rate)s, 0) END AS to_company
                   FROM pairs pr
             ), aged AS (
-                SELECT i.*, GREATEST(CURRENT_DATE - i.date_due, 0) AS days_overdue,
+                -- a step waiting for the delivery is not due before it
+                SELECT i.*, CASE WHEN i.waiting THEN 0 ELSE GREATEST(CURRENT_DATE - i.date_due, 0) END AS days_overdue,
                        i.amount_currency * COALESCE(r.to_company, 1.0) AS amount_residual
                   FROM open_items i
                   LEFT JOIN rates r ON r.currency_id = i.currency_id AND r.company_id = i.company_id
@@ -185,6 +196,7 @@ class CrmPlusReportAging(models.Model):
               JOIN res_partner p ON p.id = a.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
             """,
+            items=open_items_sql(),
             company_rate=self._rate_sql(SQL("pr.company_currency_id"), SQL("pr.root_id")),
             document_rate=self._rate_sql(SQL("pr.currency_id"), SQL("pr.root_id")),
         )

@@ -24,6 +24,8 @@ class CrmPlusPlanCommon(CrmPlusCommon):
         )
         ref = cls.env.ref
         cls.type_payment = ref("crm_plus.crm_plus_plan_action_type_payment")
+        # the fixtures' payment steps are prepayment requests: owed (aged, dunned) until an invoice covers them
+        cls.type_payment.collect_before_invoice = True
         cls.type_delivery = ref("crm_plus.crm_plus_plan_action_type_delivery")
         cls.type_install = ref("crm_plus.crm_plus_plan_action_type_installation")
         cls.type_invoice = ref("crm_plus.crm_plus_plan_action_type_invoice")

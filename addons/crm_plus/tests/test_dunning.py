@@ -31,7 +31,14 @@ class DunningFixtures:
     def _dunning_setup(cls, env):
         cls.today = fields.Date.context_today(env["res.partner"])
         cls.payment_type = env["crm_plus.plan.action.type"].create(
-            {"name": "Collect (dunning test)", "code": "DUN_TEST_PAY", "kind": "payment", "lead_days": 5}
+            {
+                "name": "Collect (dunning test)",
+                "code": "DUN_TEST_PAY",
+                "kind": "payment",
+                "lead_days": 5,
+                # prepayment requests: dunned on the step until an invoice covers it
+                "collect_before_invoice": True,
+            }
         )
         template = env.ref("crm_plus.mail_template_dunning")
         cls.escalation_user = env.ref("base.user_admin")

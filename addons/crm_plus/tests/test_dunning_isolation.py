@@ -6,6 +6,7 @@ notified to the workflow administrator and retried by the next runs; every other
 every other mail sent, in the same run.
 """
 
+import json
 from contextlib import ExitStack
 from unittest.mock import MagicMock
 from unittest.mock import patch
@@ -14,6 +15,7 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase
 from odoo.tests import tagged
+from odoo.tools import SQL
 from odoo.tools import mute_logger
 
 from odoo.addons.crm_plus.models.crm_plus_dunning_attention_mixin import MAX_ATTEMPTS
@@ -38,9 +40,17 @@ class DunningIsolationCommon(DunningFixtures, CrmPlusCommon):
         cls.Run = cls.env["crm_plus.dunning.run"]
         cls.Communication = cls.env["crm_plus.dunning.communication"]
         # a policy whose email cannot be rendered (a template referring to a field that does not exist)
-        cls.broken_template = cls.env.ref("crm_plus.mail_template_dunning").copy(
-            {"name": "Broken dunning", "subject": "{{ object.no_such_field }}"}
+        # (written in SQL, as an import or an upgrade can leave it: Odoo's save check renders the template
+        # on some existing record, so a database that already holds communications would refuse it)
+        cls.broken_template = cls.env.ref("crm_plus.mail_template_dunning").copy({"name": "Broken dunning"})
+        cls.env.cr.execute(
+            SQL(
+                "UPDATE mail_template SET subject = %s WHERE id = %s",
+                json.dumps({"en_US": "{{ object.no_such_field }}"}),
+                cls.broken_template.id,
+            )
         )
+        cls.broken_template.invalidate_recordset(["subject"])
         cls.broken_policy = cls.env["crm_plus.dunning.policy"].create(
             {
                 "name": "Broken policy",

@@ -387,10 +387,15 @@ class TestReporting(CrmPlusReportingCommon):
         self.assertEqual(total, 1500.0)
 
     def test_aging_invoices_without_double_counting(self):
-        # an order with a plan: its payment steps are aged, not its invoice
+        # an order with a plan whose prepayment steps are aged until an invoice covers them
         planned = self._order()
         self.assertTrue(self.env["crm_plus.plan"].search([("order_id", "=", planned.id)]))
-        self._invoice(planned)
+        Aging = self.env["crm_plus.report.aging"]
+        rows = Aging.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(set(rows.mapped("source")), {"step"})
+        self.assertAlmostEqual(sum(rows.mapped("amount_residual")), planned.amount_total)
+        # invoiced: the invoice is the item, not the steps it covers
+        planned_invoice = self._invoice(planned)
         # an invoice outside any plan (no order) is aged as an invoice
         invoice = self.env["account.move"].create(
             {
@@ -403,9 +408,9 @@ class TestReporting(CrmPlusReportingCommon):
             }
         )
         invoice.action_post()
-        Aging = self.env["crm_plus.report.aging"]
         rows = Aging.search([("partner_id", "=", self.customer.id)])
-        self.assertEqual(set(rows.mapped("source")), {"step"})
+        self.assertEqual(set(rows.mapped("source")), {"invoice"})
+        self.assertEqual(rows.move_id, planned_invoice)
         self.assertAlmostEqual(sum(rows.mapped("amount_residual")), planned.amount_total)
         rows = Aging.search([("partner_id", "=", self.other_customer.id)])
         self.assertEqual(rows.move_id, invoice)

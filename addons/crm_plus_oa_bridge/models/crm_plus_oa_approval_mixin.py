@@ -21,6 +21,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from odoo.addons.crm_plus.locking import try_lock
+
 OPEN_STATUSES = ("waiting", "pending")
 
 
@@ -228,7 +230,7 @@ class CrmPlusOaApprovalMixin(models.AbstractModel):
         nobody is told "somebody else is deciding".
         """
         for record in self:
-            if record.try_lock_for_update() != record:
+            if try_lock(record) != record:
                 raise ConcurrencyError(f"{record._name}({record.id}) is being decided by another transaction")
 
     def _crm_plus_oa_touch(self):
