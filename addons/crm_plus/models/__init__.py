@@ -32,6 +32,8 @@ from . import crm_plus_plan_dunning
 from . import crm_plus_plan_step
 from . import crm_plus_plan_template
 from . import crm_plus_plan_template_line
+from . import crm_plus_pool
+from . import crm_plus_pool_rule
 from . import crm_plus_report_attribute_mixin
 from . import crm_plus_target
 from . import hr_employee
@@ -45,7 +47,9 @@ from . import res_partner
 from . import res_partner_dunning
 from . import res_partner_followup
 from . import res_partner_plan
+from . import res_partner_pool
 from . import res_users
+from . import res_users_handover
 from . import sale_order
 from . import sale_order_attribute
 from . import sale_order_dunning

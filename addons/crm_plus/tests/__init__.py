@@ -6,6 +6,8 @@ from . import test_attributes
 from . import test_attributes_targets
 from . import test_core_compat
 from . import test_customer_followup
+from . import test_customer_handover
+from . import test_customer_pool
 from . import test_dashboards
 from . import test_department_scope
 from . import test_dunning
