@@ -209,6 +209,12 @@ PUBLIC_METHODS = {
         "action_print": ((), f"{_READ}; draft letters (marked sent when printed): finance only"),
         "action_retry": ((FINANCE,), "failed only: emails (address fixed) queued again, run failures back to the run"),
     },
+    "crm_plus.dunning.promise": {
+        "action_cancel": ((FINANCE,), "open ones only; logged on the customer"),
+        "action_resolve": ((FINANCE,), "open disputes only; logged on the customer"),
+        "create": ((), f"{_ACL} (finance), checked again in create; outcome fields refused"),
+        "write": ((), f"{_ACL} (finance), checked again in write; outcome fields refused; closed ones frozen"),
+    },
     "crm_plus.dunning.run.wizard": {
         "action_refresh": ((FINANCE,), "the preview of the wizard's customers"),
         "action_run": ((FINANCE,), "runs the wizard's customers (or all) of the user's companies"),

@@ -27,6 +27,7 @@ from . import crm_plus_dunning_communication
 from . import crm_plus_dunning_communication_line
 from . import crm_plus_dunning_level
 from . import crm_plus_dunning_policy
+from . import crm_plus_dunning_promise
 from . import crm_plus_dunning_reminder
 from . import crm_plus_dunning_run
 from . import crm_plus_existing_data
