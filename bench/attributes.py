@@ -1,6 +1,10 @@
-"""Benchmark: custom customer attributes (x_attr_* fields) on a large customer base.
+"""Benchmark: custom attributes (x_attr_* fields) on a large customer base, and on orders.
 
-    .venv/bin/python bench/attributes.py --db <name> [--partners 200000] [--attributes 50]
+    .venv/bin/python bench/attributes.py --db <name> [--partners 200000] [--attributes 50] [--orders 1000000]
+
+Orders (``--orders``, 0 to skip): adding an order attribute on that many orders beside ALTER TABLE ADD COLUMN; an
+order list page of 80 rows x 20 order attributes beside 10 rows (query counts); a new quotation round of 200 lines
+with 20 order attributes beside the same round without order attributes (query counts).
 
 The database must have crm_plus installed. The first run builds the data with SQL (partners, values) and
 the attribute definitions through the ORM, then commits; later runs reuse it. Every figure is printed beside
@@ -151,6 +155,7 @@ def main():
     parser.add_argument("--partners", type=int, default=200_000)
     parser.add_argument("--attributes", type=int, default=50)
     parser.add_argument("--import-rows", type=int, default=10_000)
+    parser.add_argument("--orders", type=int, default=1_000_000)
     args = parser.parse_args()
 
     registry = open_registry(args.db)  # configured like the Makefile (PG* env, addons path)
@@ -361,6 +366,156 @@ def main():
         for message in errors[:3]:
             print("   ", message["message"][:200])
         cr.rollback()
+        if args.orders:
+            bench_orders(registry, cr, env, args.orders)
+
+
+ORDER_PREFIX = "BENCH-SO-"
+ORDER_KINDS = ["char", "integer", "float", "date", "boolean", "selection", "tags", "text", "datetime", "char"]
+
+
+def build_orders(env, target):
+    """``target`` orders inserted with SQL (one customer each of the bench customers, no lines)."""
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM sale_order WHERE name LIKE %s", [ORDER_PREFIX + "%"])
+    have = cr.fetchone()[0]
+    if have < target:
+        print(f"inserting {target - have} orders with SQL ...", flush=True)
+        cr.execute("SELECT min(id), max(id) FROM res_partner WHERE name LIKE %s", [BENCH_PREFIX + "%"])
+        low, high = cr.fetchone()
+        company = env.ref("base.main_company")
+        cr.execute(
+            """INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, company_id,
+                                       currency_id, date_order, state, picking_policy, approval_state, round_number,
+                                       round_state, create_date, write_date, create_uid, write_uid)
+               SELECT %s || g, p, p, p, %s, %s, now() - (g % 700) * interval '1 day', 'draft', 'direct', 'none', 1,
+                      'current', now(), now(), 1, 1
+                 FROM (SELECT g, %s + g % (%s - %s + 1) AS p FROM generate_series(%s, %s) g) s""",
+            [ORDER_PREFIX, company.id, company.currency_id.id, low, high, low, have + 1, target],
+        )
+        cr.execute("ANALYZE sale_order")
+        env.cr.commit()
+
+
+def order_attributes(env, count=20):
+    Attribute = env["crm_plus.attribute"]
+    made = Attribute.browse()
+    for index in range(count):
+        kind = ORDER_KINDS[index % len(ORDER_KINDS)]
+        vals = {"name": f"Order {kind} {index}", "code": f"bo_{index}", "value_type": kind, "applies_to": "sale.order"}
+        if kind in ("selection", "tags"):
+            vals["option_ids"] = [Command.create({"name": f"O{n}", "code": f"o{n}"}) for n in range(3)]
+        made |= Attribute.create(vals)
+    return made
+
+
+def order_values(attributes, n):
+    values = {"char": "abc", "text": "t", "integer": 7, "float": 1.5, "date": "2024-01-01"}
+    values |= {"datetime": "2024-01-01 10:00:00", "boolean": True}
+    vals = {}
+    for attribute in attributes:
+        if attribute.value_type == "selection":
+            vals[attribute.field_name] = "o1"
+        elif attribute.value_type == "tags":
+            vals[attribute.field_name] = [Command.set(attribute.option_ids[: 1 + n % 3].ids)]
+        else:
+            vals[attribute.field_name] = values[attribute.value_type]
+    return vals
+
+
+def bench_orders(registry, cr, env, target):
+    build_orders(env, target)
+    cr.execute("SELECT count(*) FROM sale_order")
+    print(f"\n{cr.fetchone()[0]} orders\n")
+
+    # 6. add one attribute to sale.order (nullable column: no table rewrite)
+    def add_order_attribute():
+        sp = cr.savepoint()
+        start = time.perf_counter()
+        env["crm_plus.attribute"].create(
+            {"name": "Bench order added", "code": "bench_o_added", "value_type": "integer", "applies_to": "sale.order"}
+        )
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        sp.close(rollback=True)
+        registry.reset_changes()
+        env.invalidate_all()
+        return elapsed
+
+    def add_order_column_raw():
+        sp = cr.savepoint()
+        start = time.perf_counter()
+        cr.execute("ALTER TABLE sale_order ADD COLUMN bench_raw_col int4")
+        elapsed = time.perf_counter() - start
+        sp.close(rollback=True)
+        return elapsed
+
+    orm = min(add_order_attribute() for _ in range(3))
+    raw = min(add_order_column_raw() for _ in range(3))
+    row(f"add an order attribute ({target} orders)", orm, raw, "raw = ALTER TABLE ADD COLUMN")
+
+    # 7. and 8. with 20 order attributes (rolled back at the end)
+    sp = cr.savepoint()
+    attributes = order_attributes(env)
+    Order = env["sale.order"]
+    cr.execute("SELECT id FROM sale_order WHERE name LIKE %s ORDER BY id LIMIT 80", [ORDER_PREFIX + "%"])
+    page = Order.browse([r[0] for r in cr.fetchall()])
+    for n, order in enumerate(page):
+        order.write(order_values(attributes, n))
+    env.flush_all()
+    spec = {"name": {}, "partner_id": {"fields": {"display_name": {}}}, "amount_total": {}, "state": {}}
+    for attribute in attributes:
+        spec[attribute.field_name] = {"fields": {"display_name": {}}} if attribute.value_type == "tags" else {}
+
+    def list_orders(limit):
+        env.invalidate_all()
+        start = cr.sql_log_count
+        Order.web_search_read([("id", "in", page.ids)], spec, limit=limit)
+        return cr.sql_log_count - start
+
+    list_orders(80)
+    t_orm, queries_80 = timed(lambda: list_orders(80), repeat=3)
+    queries_10 = list_orders(10)
+    col_sql = SQL(", ").join(SQL.identifier(a.field_name) for a in attributes if a.value_type != "tags")
+    t_raw, _ = timed(
+        lambda: cr.execute(SQL("SELECT id, name, %s FROM sale_order WHERE id IN %s", col_sql, tuple(page.ids))), 3
+    )
+    row("order list 80 x 20 attribute columns", t_orm, t_raw, f"{queries_80} queries for 80 rows, {queries_10} for 10")
+    sp.close(rollback=True)
+    registry.reset_changes()
+    env.invalidate_all()
+
+    # 8. a new round of 200 lines: without order attributes, then with 20 (values set), same query count
+    product = env["product.product"].create({"name": "Bench round product", "list_price": 10.0})
+    partner = env["res.partner"].search([("name", "like", BENCH_PREFIX + "%")], limit=1)
+
+    def round_queries(with_attributes):
+        sp = cr.savepoint()
+        vals = {}
+        if with_attributes:
+            vals = order_values(order_attributes(env), 1)
+        lines = [Command.create({"product_id": product.id, "product_uom_qty": 1 + i % 5}) for i in range(200)]
+        order = env["sale.order"].create({"partner_id": partner.id, "order_line": lines, **vals})
+        env.flush_all()
+        env.invalidate_all()
+        start, queries = time.perf_counter(), cr.sql_log_count
+        order.action_new_round()
+        env.flush_all()
+        elapsed, queries = time.perf_counter() - start, cr.sql_log_count - queries
+        sp.close(rollback=True)
+        registry.reset_changes()
+        env.invalidate_all()
+        return elapsed, queries
+
+    t_without, q_without = round_queries(False)
+    t_with, q_with = round_queries(True)
+    row(
+        "new round, 200 lines, 20 order attributes",
+        t_with,
+        t_without,
+        f"{q_with} queries with the attributes, {q_without} without (raw = the round without order attributes)",
+    )
+    cr.rollback()
 
 
 if __name__ == "__main__":

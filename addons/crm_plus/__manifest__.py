@@ -4,7 +4,7 @@
     "name": "CRM Plus",
     "summary": "Custom customer attributes, multi-round quotations, order approval, "
     "execution plans, dunning and analytics for Odoo CRM",
-    "version": "19.0.1.7.0",
+    "version": "19.0.1.8.0",
     "development_status": "Alpha",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-plus/crm_plus",
@@ -59,6 +59,9 @@
         "views/crm_plus_customer_category_views.xml",
         "views/crm_plus_attribute_views.xml",
         "views/res_partner_attribute_views.xml",
+        "views/sale_order_attribute_views.xml",
+        "views/crm_lead_attribute_views.xml",
+        "report/sale_order_attribute_templates.xml",
         "wizard/crm_plus_attribute_delete_views.xml",
         "security/crm_plus_report_security.xml",
         "report/crm_plus_report_customer_value_views.xml",

@@ -46,6 +46,8 @@ class _Trusted:
 # key -> who sets it and why (the only keys trusted_context accepts)
 TRUSTED_CONTEXT_KEYS = {
     "crm_plus_approval_gate": "sale.order: the approval methods writing approval/round fields and confirming",
+    "crm_plus_attribute_copy": "crm_plus.attribute.holder: attribute values copied from a record the user reads "
+    "(copy, new round, lead to quotation), after the values the caller chose passed the edit-group check",
     "crm_plus_confirm_delete": "the attribute delete wizard, after the administrator confirmed the loss of values",
     "crm_plus_plan_tracking": "plan tracking (accounting/stock events) and the authorised plan/step actions: "
     "done amounts, cancellation and dates move without the 'plan started' checks",
@@ -169,17 +171,30 @@ PUBLIC_METHODS = {
         "create": ((), f"{_ACL}; then plan tracking follows the reconciliation"),
         "unlink": ((), f"{_ACL}; then plan tracking follows the unreconciliation"),
     },
-    "crm.lead": {"action_view_crm_plus_rounds": ((), _READ)},
+    "crm.lead": {
+        "action_view_crm_plus_rounds": ((), _READ),
+        "copy": ((), f"{_ACL}; attribute values chosen by the caller: edit groups checked"),
+        "copy_data": ((), f"{_ACL}; attribute values the user may not read are left out (copy writes them)"),
+        "create": ((), f"{_ACL}; attribute edit groups, options and required attributes (marked stages) checked"),
+        "write": ((), f"{_ACL}; attribute edit groups, options and required attributes (marked stages) checked"),
+    },
     "crm_plus.attribute": {
         "action_delete": ((), f"{_ACL} (administrator): opens the delete confirmation"),
         "action_open_partners_with_values": ((), _READ),
         "copy_data": ((), f"{_ACL} (administrator)"),
         "create": ((), f"{_ACL} (administrator)"),
+        "unlink": ((), f"{_ACL} (administrator); refused while records hold values (delete wizard)"),
         "write": ((), f"{_ACL} (administrator)"),
     },
     "crm_plus.attribute.delete": {
         "action_archive_attributes": ((), f"{_ACL} (administrator)"),
         "action_confirm_delete": ((), f"{_ACL} (administrator)"),
+    },
+    "crm_plus.attribute.holder": {
+        "copy": ((), f"{_ACL}; attribute values chosen by the caller: edit groups checked"),
+        "copy_data": ((), f"{_ACL}; attribute values the user may not read are left out (copy writes them)"),
+        "create": ((), f"{_ACL}; attribute edit groups and options checked"),
+        "write": ((), f"{_ACL}; attribute edit groups and options checked"),
     },
     "crm_plus.attribute.option": {
         "create": ((), f"{_ACL} (administrator)"),
@@ -238,6 +253,8 @@ PUBLIC_METHODS = {
     "res.partner": {
         "action_crm_plus_dunning_communications": ((), _READ),
         "action_open_crm_plus_plans": ((), _READ),
+        "copy": ((), f"{_ACL}; attribute values chosen by the caller: edit groups checked"),
+        "copy_data": ((), f"{_ACL}; attribute values the user may not read are left out (copy writes them)"),
         "create": ((), f"{_ACL}; required attributes checked; dunning policy/level/credit hold: finance only"),
         "write": (
             (),
@@ -255,8 +272,11 @@ PUBLIC_METHODS = {
         "action_new_round": ((), f"{_ACL}; open quotations only"),
         "action_open_plan": ((), _READ),
         "action_reject": ((), "pending orders; the user must be one of the order's approvers (AccessError)"),
+        "action_quotation_send": ((), f"{_ACL}; required order attributes checked first"),
         "action_view_rounds": ((), _READ),
-        "create": ((), "approval/round fields refused; created confirmed only if no rule holds it"),
+        "copy": ((), f"{_ACL}; attribute values chosen by the caller: edit groups checked"),
+        "copy_data": ((), f"{_ACL}; attribute values the user may not read are left out (copy writes them)"),
+        "create": ((), "approval/round fields refused; created confirmed only if no rule holds it; attributes checked"),
         "write": (
             (),
             "approval/round fields and confirmation refused; closed rounds locked; a confirmed order's "

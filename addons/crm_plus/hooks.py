@@ -1,4 +1,5 @@
 from .models.crm_plus_attribute_report import REPORT_MODELS
+from .models.crm_plus_attribute_target import TARGETS
 
 
 def post_init_hook(env):
@@ -10,10 +11,10 @@ def post_init_hook(env):
 def uninstall_hook(env):
     """Remove what the attribute definitions generated outside crm_plus's own records.
 
-    The ``x_attr_*`` fields are manual fields (no external id), so module removal would leave them, their
-    columns and relation tables behind. Generated views go first: a field cannot be dropped while shown; the
-    reports' fields (related to the customer's) before the customer's."""
-    xmlids = [f"crm_plus.res_partner_view_{kind}_attributes" for kind in ("form", "list", "search")]
+    The ``x_attr_*`` fields of every target (customers, orders, opportunities) are manual fields (no external id),
+    so module removal would leave them, their columns and relation tables behind. Generated views go first: a
+    field cannot be dropped while shown; the reports' fields (related to the customer's) before the customer's."""
+    xmlids = [xmlid for target in TARGETS for _kind, xmlid, _anchor in target.views]
     xmlids += [xmlid for views in REPORT_MODELS.values() for xmlid in views.values()]
     for xmlid in xmlids:
         view = env.ref(xmlid, raise_if_not_found=False)
@@ -22,4 +23,5 @@ def uninstall_hook(env):
     Fields = env["ir.model.fields"].sudo()
     Fields.search([("model", "in", list(REPORT_MODELS)), ("name", "=like", "x\\_attr\\_%")]).unlink()
     # filter by model: res.users mirrors every partner field through delegation, the ORM drops the mirrors
-    Fields.search([("model", "=", "res.partner"), ("name", "=like", "x\\_attr\\_%")]).unlink()
+    for target in TARGETS:
+        Fields.search([("model", "=", target.model), ("name", "=like", "x\\_attr\\_%")]).unlink()

@@ -2,13 +2,19 @@ from . import account_move_plan
 from . import account_partial_reconcile
 from . import account_payment_term
 from . import crm_lead
+from . import crm_lead_attribute
 from . import crm_lead_followup
 from . import crm_plus_approval_entry
 from . import crm_plus_approval_rule
+from . import crm_plus_approval_rule_attribute
 from . import crm_plus_approval_rule_dunning
 from . import crm_plus_attribute
+from . import crm_plus_attribute_completeness
+from . import crm_plus_attribute_holder
 from . import crm_plus_attribute_option
 from . import crm_plus_attribute_report
+from . import crm_plus_attribute_schema
+from . import crm_plus_attribute_views
 from . import crm_plus_customer_category
 from . import crm_plus_dunning_attention_mixin
 from . import crm_plus_dunning_communication
@@ -40,6 +46,7 @@ from . import res_partner_followup
 from . import res_partner_plan
 from . import res_users
 from . import sale_order
+from . import sale_order_attribute
 from . import sale_order_dunning
 from . import sale_order_followup
 from . import sale_order_line

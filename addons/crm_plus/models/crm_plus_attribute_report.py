@@ -20,9 +20,11 @@ from odoo import api
 from odoo import models
 from odoo.tools import SQL
 
-from .crm_plus_attribute import FIELD_PREFIX
+from . import crm_plus_attribute_schema  # noqa: F401  (defines the methods extended below)
+from . import crm_plus_attribute_views  # noqa: F401  (idem)
 from .crm_plus_attribute import FIELD_TYPES
-from .crm_plus_attribute import PARTNER_MODEL
+from .crm_plus_attribute_target import FIELD_PREFIX
+from .crm_plus_attribute_target import PARTNER_MODEL
 
 # report model -> its generated views; every report has a many2one partner_id to the (commercial) customer
 REPORT_MODELS = {
@@ -99,7 +101,11 @@ class CrmPlusAttribute(models.Model):
 
         Archived ones keep their report fields (like their customer fields: archiving is cheap and leaves the
         registry alone); only the views leave them out."""
-        attributes = self.sudo().with_context(active_test=False).search([("field_id", "!=", False)])
+        attributes = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("field_id", "!=", False), ("applies_to", "=", PARTNER_MODEL)])
+        )
         if exclude:
             attributes -= exclude
         Partner = self.env[PARTNER_MODEL]

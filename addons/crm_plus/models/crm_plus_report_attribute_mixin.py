@@ -4,7 +4,7 @@ from odoo import api
 from odoo import models
 from odoo.fields import Domain
 
-from .crm_plus_attribute import FIELD_PREFIX
+from .crm_plus_attribute_target import FIELD_PREFIX
 
 
 class CrmPlusReportAttributeMixin(models.AbstractModel):

@@ -1,6 +1,7 @@
 from odoo import models
 
-from .crm_plus_attribute import FIELD_PREFIX
+from .crm_plus_attribute_target import FIELD_PREFIX
+from .crm_plus_attribute_target import PARTNER_MODEL
 
 
 class IrFieldsConverter(models.AbstractModel):
@@ -17,8 +18,16 @@ class IrFieldsConverter(models.AbstractModel):
             and field.name.startswith(FIELD_PREFIX)
             and field.comodel_name == "crm_plus.attribute.option"
         ):
+            # res.users holds its partner's attributes (delegation)
+            applies_to = PARTNER_MODEL if PARTNER_MODEL in model._inherits else model._name
             option = self.env["crm_plus.attribute.option"].search(
-                [("attribute_id.field_name", "=", field.name), "|", ("code", "=", value), ("name", "=", value)],
+                [
+                    ("attribute_id.field_name", "=", field.name),
+                    ("attribute_id.applies_to", "=", applies_to),
+                    "|",
+                    ("code", "=", value),
+                    ("name", "=", value),
+                ],
                 limit=1,
             )
             if option:

@@ -1,11 +1,11 @@
 from odoo import models
 from odoo.tools import SQL
 
-from .crm_plus_attribute import FIELD_PREFIX
-from .crm_plus_attribute import PARTNER_MODEL
 from .crm_plus_attribute_report import REPORT_MODELS
+from .crm_plus_attribute_target import FIELD_PREFIX
+from .crm_plus_attribute_target import TARGETS
 
-ATTRIBUTE_MODELS = frozenset({PARTNER_MODEL, *REPORT_MODELS})
+ATTRIBUTE_MODELS = frozenset({*(target.model for target in TARGETS), *REPORT_MODELS})
 
 
 class IrModelFields(models.Model):
@@ -15,7 +15,7 @@ class IrModelFields(models.Model):
         """Give the generated attribute fields the groups of their ``groups`` (visibility groups).
 
         Core keeps ``ir.model.fields.groups`` but does not apply it to manual fields; for ``x_attr_*``
-        partner fields we turn it into the field's ``groups``, so the ORM enforces read/write access
+        fields of every target model we turn it into the field's ``groups``, so the ORM enforces read/write access
         and views drop the field for other users. The reports' ``x_attr_*`` fields (related to the partner's) get
         the same groups."""
         attrs = super()._instanciate_attrs(field_data)

@@ -227,13 +227,21 @@ class SaleOrder(models.Model):
         gate_open = self._crm_plus_gate_open()
         if not gate_open:
             self._crm_plus_check_guarded_write(vals)
-        changed = self.browse() if gate_open else self._crm_plus_really_changed(APPROVAL_ORDER_FIELDS, vals)
+        changed = (
+            self.browse()
+            if gate_open
+            else self._crm_plus_really_changed(self._crm_plus_approval_order_fields(vals), vals)
+        )
         reset = changed.filtered(lambda o: o.approval_state in ("pending", "approved"))
         res = super().write(vals)
         if reset:
             reset._crm_plus_reset_approval()
         changed.filtered(lambda o: o.state == "sale")._crm_plus_check_still_approved()
         return res
+
+    def _crm_plus_approval_order_fields(self, vals):
+        """Order fields whose change withdraws an approval (rule inputs); rule types extend it."""
+        return APPROVAL_ORDER_FIELDS
 
     def _crm_plus_really_changed(self, names, vals):
         """Records of ``self`` where ``vals`` changes one of the fields ``names`` (not a rewrite of the same value)."""

@@ -4,7 +4,7 @@ from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
-from ..models.crm_plus_attribute import PARTNER_MODEL
+from ..models.crm_plus_attribute_target import PARTNER_MODEL
 
 
 class CrmPlusReportCustomerAttribute(models.Model):
@@ -41,7 +41,11 @@ class CrmPlusReportCustomerAttribute(models.Model):
         Partner = self.env[PARTNER_MODEL]
         lang = self.env.lang or "en_US"
         parts = []
-        attributes = self.env["crm_plus.attribute"].sudo().search([("field_id", "!=", False)])
+        attributes = (
+            self.env["crm_plus.attribute"]
+            .sudo()
+            .search([("field_id", "!=", False), ("applies_to", "=", PARTNER_MODEL)])
+        )
         # sudo above only reads definitions; values are limited to the fields the user may read
         for attribute in attributes:
             field = Partner._fields.get(attribute.field_name)

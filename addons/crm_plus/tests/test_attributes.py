@@ -11,7 +11,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.crm_plus.access import trusted_context
 
-from ..models import crm_plus_attribute as attribute_module
+from ..models import crm_plus_attribute_completeness as attribute_module
 from .common import CrmPlusCommon
 
 

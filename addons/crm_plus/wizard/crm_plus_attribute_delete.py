@@ -36,13 +36,18 @@ class CrmPlusAttributeDelete(models.TransientModel):
             return 0
 
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                "SELECT count(*) FROM res_partner p WHERE %s",
-                SQL(" OR ").join(a._filled_sql() for a in attributes),
+        total = 0
+        # one count per target model: a record holding values for several attributes counts once
+        for model in set(attributes.mapped("applies_to")):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT count(*) FROM %s p WHERE %s",
+                    SQL.identifier(self.env[model]._table),
+                    SQL(" OR ").join(a._filled_sql() for a in attributes if a.applies_to == model),
+                )
             )
-        )
-        return self.env.cr.fetchone()[0]
+            total += self.env.cr.fetchone()[0]
+        return total
 
     def action_archive_attributes(self):
         self.attribute_ids.action_archive()
