@@ -21,6 +21,7 @@ from . import crm_plus_dunning_communication
 from . import crm_plus_dunning_communication_line
 from . import crm_plus_dunning_level
 from . import crm_plus_dunning_policy
+from . import crm_plus_dunning_promise
 from . import crm_plus_dunning_reminder
 from . import crm_plus_dunning_run
 from . import crm_plus_existing_data
@@ -31,6 +32,8 @@ from . import crm_plus_plan_dunning
 from . import crm_plus_plan_step
 from . import crm_plus_plan_template
 from . import crm_plus_plan_template_line
+from . import crm_plus_pool
+from . import crm_plus_pool_rule
 from . import crm_plus_report_attribute_mixin
 from . import crm_plus_target
 from . import hr_employee
@@ -44,7 +47,9 @@ from . import res_partner
 from . import res_partner_dunning
 from . import res_partner_followup
 from . import res_partner_plan
+from . import res_partner_pool
 from . import res_users
+from . import res_users_handover
 from . import sale_order
 from . import sale_order_attribute
 from . import sale_order_dunning
