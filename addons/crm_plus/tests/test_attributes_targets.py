@@ -103,6 +103,36 @@ class TestAttributeTargets(TargetCommon):
         self.o_ref.invalidate_recordset(["value_count"])
         self.assertEqual(self.o_ref.value_count, 1)
 
+    def test_export_import_round_trip(self):
+        order = self._order(
+            x_attr_project_ref="P-7",
+            x_attr_units=0,
+            x_attr_deal_size="big",
+            x_attr_channels=[Command.set(self.o_tags.option_ids.ids)],
+        )
+        names = ["id", "x_attr_project_ref", "x_attr_units", "x_attr_deal_size", "x_attr_channels"]
+        # as a CSV/XLSX file carries them: text cells
+        rows = [
+            ["" if v is None or (v is False and not isinstance(v, bool)) else str(v) for v in row]
+            for row in order.with_env(self.env).export_data(names)["datas"]
+        ]
+        order.write(
+            {
+                "x_attr_project_ref": False,
+                "x_attr_units": False,
+                "x_attr_deal_size": False,
+                "x_attr_channels": [Command.clear()],
+            }
+        )
+        result = self.env["sale.order"].with_user(self.salesman).load(names, rows)
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(result["ids"], order.ids)
+        order.invalidate_recordset()
+        self.assertEqual((order.x_attr_project_ref, order.x_attr_deal_size), ("P-7", "big"))
+        self.assertEqual(order.x_attr_channels, self.o_tags.option_ids)
+        self.env.cr.execute("SELECT x_attr_units FROM sale_order WHERE id = %s", [order.id])
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "0 survives the round trip")
+
     def test_generated_views_per_target(self):
         form = self.env["sale.order"].get_view(view_type="form")["arch"]
         self.assertIn('name="crm_plus_attributes"', form)
