@@ -339,3 +339,22 @@ class TestAttributeTravel(TargetCommon):
         self.assertNotIn(b"not printed", html)
         order.write({"x_attr_tier": False})
         self.assertEqual(order._crm_plus_printed_attributes(), [])
+
+    def _round_queries(self, vals):
+        self._order(**vals).with_user(self.salesman).action_new_round()  # warm the caches
+        order = self._order(**vals)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        order.with_user(self.salesman).action_new_round()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_new_round_costs_no_query_per_attribute(self):
+        before = self._round_queries({"x_attr_internal": "a"})
+        kinds = {"char": "x", "integer": 3, "float": 2.5, "date": "2024-05-01", "boolean": True, "text": "t"}
+        for kind in kinds:
+            self._attribute(f"extra_{kind}", kind, applies_to="sale.order")
+        self._dirty()
+        after = self._round_queries({"x_attr_internal": "a", **{f"x_attr_extra_{k}": v for k, v in kinds.items()}})
+        self.assertEqual(after, before, "6 more attributes, the same queries")
