@@ -147,6 +147,21 @@ class TestAttributeTargets(TargetCommon):
         self.assertFalse(self.env.ref("crm_plus.res_partner_view_form_attributes").active)
         self.assertTrue(self.env.ref("crm_plus.sale_order_view_form_attributes").active)
 
+    def test_rounds_report_by_order_attribute(self):
+        big = self._order(x_attr_deal_size="big")
+        small = self._order(x_attr_deal_size="small")
+        Report = self.env["crm_plus.report.rounds"]
+        self.assertEqual(Report._fields["x_attr_deal_size"].related, "last_order_id.x_attr_deal_size")
+        groups = dict(Report._read_group([("order_id", "in", (big | small).ids)], ["x_attr_deal_size"], ["__count"]))
+        self.assertEqual(groups, {"big": 1, "small": 1})
+        search = Report.get_view(view_type="search")["arch"]
+        self.assertIn("crm_plus_groupby_x_attr_deal_size", search)
+        self.assertNotIn("x_attr_deal_size", self.env["crm_plus.report.aging"]._fields, "a customer-based report")
+        # a customer attribute of the same code wins the report field
+        self._attribute("deal_size", "boolean")
+        self._dirty()
+        self.assertEqual(Report._fields["x_attr_deal_size"].related, "partner_id.x_attr_deal_size")
+
     def test_copy_keeps_values(self):
         order = self._order(x_attr_project_ref="P-9", x_attr_units=0)
         copy = order.copy()
