@@ -27,12 +27,12 @@ MODULES = ("crm_plus", "crm_plus_oa_bridge")
 MARK = "@@crm_plus@@"
 
 
-def odoo_cmd(*args):
+def odoo_cmd(*args, addons_path=None):
     cmd = [
         sys.executable,
         str(ODOO_SRC / "odoo-bin"),
         *args,
-        f"--addons-path={ADDONS_PATH}",
+        f"--addons-path={addons_path or ADDONS_PATH}",
         f"--db_host={os.environ.get('PGHOST', '127.0.0.1')}",
         f"--db_port={os.environ.get('PGPORT', '5432')}",
         f"--db_user={ODOO_DB_USER}",
@@ -57,19 +57,19 @@ def odoo_conf(path):
     return str(path)
 
 
-def run_odoo(*args, timeout=1200):
+def run_odoo(*args, timeout=1200, addons_path=None):
     """Run odoo-bin to completion; fail the test on a non-zero exit or an ERROR line."""
-    proc = subprocess.run(odoo_cmd(*args), capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(odoo_cmd(*args, addons_path=addons_path), capture_output=True, text=True, timeout=timeout)
     errors = [ln for ln in proc.stderr.splitlines() if " ERROR " in ln or " CRITICAL " in ln]
     assert proc.returncode == 0 and not errors, f"odoo-bin {args} failed:\n{proc.stderr[-4000:]}"
     return proc
 
 
-def odoo_shell(db, code, timeout=900):
+def odoo_shell(db, code, timeout=900, addons_path=None):
     """Run Python in `odoo-bin shell` on db; the code calls emit(obj) to return JSON."""
     prelude = f"import json\ndef emit(obj):\n    print({MARK!r} + json.dumps(obj, default=str))\n"
     proc = subprocess.run(
-        odoo_cmd("shell", "-d", db, "--no-http", "--log-level=warn"),
+        odoo_cmd("shell", "-d", db, "--no-http", "--log-level=warn", addons_path=addons_path),
         input=prelude + code + "\nenv.cr.commit()\n",
         capture_output=True,
         text=True,

@@ -51,6 +51,7 @@ TRUSTED_CONTEXT_KEYS = {
     "crm_plus_confirm_delete": "the attribute delete wizard, after the administrator confirmed the loss of values",
     "crm_plus_plan_tracking": "plan tracking (accounting/stock events) and the authorised plan/step actions: "
     "done amounts, cancellation and dates move without the 'plan started' checks",
+    "crm_plus_pool": "res.partner.action_claim, after its checks: the claim writes the owner of pool customers",
     "crm_plus_plan_defer_check": "plan create/write: step totals are checked once, after all steps are written",
     "crm_plus_plan_no_activity": "plan generation: step to-dos are created once for the whole plan",
 }
@@ -148,6 +149,7 @@ APPROVER = "crm_plus.crm_plus_group_approver"
 FINANCE = "crm_plus.crm_plus_group_finance"
 ADMIN = "crm_plus.crm_plus_group_admin"
 INTERNAL = "base.group_user"
+HR_USER = "hr.group_hr_user"
 
 # Context keys read from the client's context on purpose: they only shape what the user sees.
 CLIENT_CONTEXT_KEYS = {
@@ -207,6 +209,12 @@ PUBLIC_METHODS = {
         "action_print": ((), f"{_READ}; draft letters (marked sent when printed): finance only"),
         "action_retry": ((FINANCE,), "failed only: emails (address fixed) queued again, run failures back to the run"),
     },
+    "crm_plus.dunning.promise": {
+        "action_cancel": ((FINANCE,), "open ones only; logged on the customer"),
+        "action_resolve": ((FINANCE,), "open disputes only; logged on the customer"),
+        "create": ((), f"{_ACL} (finance), checked again in create; outcome fields refused"),
+        "write": ((), f"{_ACL} (finance), checked again in write; outcome fields refused; closed ones frozen"),
+    },
     "crm_plus.dunning.run.wizard": {
         "action_refresh": ((FINANCE,), "the preview of the wizard's customers"),
         "action_run": ((FINANCE,), "runs the wizard's customers (or all) of the user's companies"),
@@ -223,6 +231,19 @@ PUBLIC_METHODS = {
             (),
             f"{_ACL} (salespeople: their own); customer, date, author and company frozen for all but team "
             "leaders (all documents) and sales managers",
+        ),
+    },
+    "crm_plus.handoff.wizard": {
+        "action_apply": (
+            (),
+            "the caller may edit the document (plan steps: their responsible or a sales manager); to an active "
+            "salesperson other than the current one; only models with hand-offs",
+        ),
+    },
+    "crm_plus.handover": {
+        "action_apply": (
+            (SALE_MANAGER, HR_USER),
+            "once per wizard; to an active salesperson; only records of the companies the caller works in",
         ),
     },
     "crm_plus.plan": {
@@ -251,16 +272,35 @@ PUBLIC_METHODS = {
     "ir.fields.converter": {"db_id_for": ((), "import: resolves attribute options the user may read")},
     "res.company": {"create": ((), f"{_ACL} (settings); creates the company's default approval rules")},
     "res.partner": {
+        "action_claim": (
+            (SALESMAN,),
+            "pool customers only (UserError), readable by the caller; the caller's rule's limit of owned customers "
+            "checked under a lock of the caller's user row; the customers' rows locked",
+        ),
         "action_crm_plus_dunning_communications": ((), _READ),
+        "action_crm_plus_request_share": (
+            (SALESMAN,),
+            "a customer the caller may read, owned by someone else: a To-Do for its owner",
+        ),
         "action_open_crm_plus_plans": ((), _READ),
         "copy": ((), f"{_ACL}; attribute values chosen by the caller: edit groups checked"),
         "copy_data": ((), f"{_ACL}; attribute values the user may not read are left out (copy writes them)"),
-        "create": ((), f"{_ACL}; required attributes checked; dunning policy/level/credit hold: finance only"),
+        "create": (
+            (),
+            f"{_ACL}; required attributes checked; dunning policy/level/credit hold: finance only; pool fields: "
+            "team leaders (all documents) and sales managers only",
+        ),
         "write": (
             (),
             f"{_ACL}; attribute edit groups and required attributes checked; dunning policy/level/credit hold: "
-            "finance only (the run writes levels in SQL)",
+            "finance only (the run writes levels in SQL); pool fields, and the owner, parent, company or archiving "
+            "of a pool customer: team leaders (all documents) and sales managers only (salespeople claim); with a "
+            "pool rule in the company, salespeople set no owner but themselves on customers without one, within "
+            "their limit",
         ),
+    },
+    "res.users": {
+        "write": ((), f"{_ACL}; archiving a user who still owns customers is refused: hand them over first"),
     },
     "sale.order": {
         "action_accept_round": ((), "opens the accept wizard (open rounds only)"),
@@ -276,11 +316,16 @@ PUBLIC_METHODS = {
         "action_view_rounds": ((), _READ),
         "copy": ((), f"{_ACL}; attribute values chosen by the caller: edit groups checked"),
         "copy_data": ((), f"{_ACL}; attribute values the user may not read are left out (copy writes them)"),
-        "create": ((), "approval/round fields refused; created confirmed only if no rule holds it; attributes checked"),
+        "create": (
+            (),
+            "approval/round fields refused; created confirmed only if no rule holds it; attributes checked; "
+            "customers owned by another salesperson refused when the company says so",
+        ),
         "write": (
             (),
             "approval/round fields and confirmation refused; closed rounds locked; a confirmed order's "
-            "rule inputs re-evaluated (refused when a rule holds it)",
+            "rule inputs re-evaluated (refused when a rule holds it); customers owned by another salesperson "
+            "refused when the company says so",
         ),
     },
     "sale.order.approval.reject": {"action_reject": ((), "same checks as sale.order.action_reject")},

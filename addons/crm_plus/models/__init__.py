@@ -1,13 +1,19 @@
+# the hand-off mixin first: the models below inherit it
+from . import crm_plus_handoff
+
+# isort: split
 from . import account_move_plan
 from . import account_partial_reconcile
 from . import account_payment_term
 from . import crm_lead
 from . import crm_lead_attribute
 from . import crm_lead_followup
+from . import crm_lead_handoff
 from . import crm_plus_approval_entry
 from . import crm_plus_approval_rule
 from . import crm_plus_approval_rule_attribute
 from . import crm_plus_approval_rule_dunning
+from . import crm_plus_approval_rule_owner
 from . import crm_plus_attribute
 from . import crm_plus_attribute_completeness
 from . import crm_plus_attribute_holder
@@ -21,6 +27,7 @@ from . import crm_plus_dunning_communication
 from . import crm_plus_dunning_communication_line
 from . import crm_plus_dunning_level
 from . import crm_plus_dunning_policy
+from . import crm_plus_dunning_promise
 from . import crm_plus_dunning_reminder
 from . import crm_plus_dunning_run
 from . import crm_plus_existing_data
@@ -29,8 +36,11 @@ from . import crm_plus_plan
 from . import crm_plus_plan_action_type
 from . import crm_plus_plan_dunning
 from . import crm_plus_plan_step
+from . import crm_plus_plan_step_handoff
 from . import crm_plus_plan_template
 from . import crm_plus_plan_template_line
+from . import crm_plus_pool
+from . import crm_plus_pool_rule
 from . import crm_plus_report_attribute_mixin
 from . import crm_plus_target
 from . import hr_employee
@@ -40,15 +50,21 @@ from . import ir_model_fields
 from . import ir_rule
 from . import mail_mail
 from . import res_company
+from . import res_company_customer
 from . import res_partner
 from . import res_partner_dunning
+from . import res_partner_duplicate
 from . import res_partner_followup
 from . import res_partner_plan
+from . import res_partner_pool
 from . import res_users
+from . import res_users_handover
 from . import sale_order
 from . import sale_order_attribute
+from . import sale_order_customer
 from . import sale_order_dunning
 from . import sale_order_followup
+from . import sale_order_handoff
 from . import sale_order_line
 from . import sale_order_plan
 from . import stock_move_plan

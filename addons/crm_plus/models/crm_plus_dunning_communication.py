@@ -42,6 +42,9 @@ class CrmPlusDunningCommunication(models.Model):
     missing_email = fields.Boolean(
         readonly=True, help="The customer has no email address: a letter and a phone call replace the email."
     )
+    broken_promise = fields.Boolean(
+        readonly=True, help="The customer broke a promise to pay: its items are dunned again, at the level reached."
+    )
     mail_id = fields.Many2one(
         "mail.mail", string="Queued Mail", readonly=True, index="btree_not_null", ondelete="set null"
     )
@@ -164,6 +167,12 @@ class CrmPlusDunningCommunication(models.Model):
             {"state": "failed", "failure_stage": "delivery"},
         )
 
-    def _get_statement_lines(self):
+    def _get_statement_lines(self, section=None):
+        """The items of the statement by due date: all, or the ``invoice`` lines, or the ``prepayment`` requests."""
         self.ensure_one()
-        return self.line_ids.sorted(lambda line: (line.date_due or fields.Date.today(), line.id))
+        lines = self.line_ids
+        if section == "invoice":
+            lines = lines.filtered("move_line_id")
+        elif section == "prepayment":
+            lines = lines.filtered("step_id")
+        return lines.sorted(lambda line: (line.date_due or fields.Date.today(), line.id))

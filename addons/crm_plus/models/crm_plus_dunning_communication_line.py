@@ -36,6 +36,7 @@ class CrmPlusDunningCommunicationLine(models.Model):
         help="A plan payment step collected before invoicing (money not invoiced yet).",
     )
     move_id = fields.Many2one(related="move_line_id.move_id", string="Invoice")
+    invoice_date = fields.Date(related="move_line_id.move_id.invoice_date")
     level_id = fields.Many2one("crm_plus.dunning.level", required=True, ondelete="restrict", readonly=True)
     channel = fields.Selection(
         CHANNELS, required=True, readonly=True, help="The channel of the level this item was due for."

@@ -220,6 +220,8 @@ class CrmPlusDunningRun(models.AbstractModel):
         """Step states (due/overdue as days pass) and customers' dunning levels, set-based."""
         self._global_lock()
         self.env["crm_plus.plan.step"]._cron_update_state()
+        # promises kept or broken: a broken one releases its items now
+        self.env["crm_plus.dunning.promise"]._settle(today)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -274,7 +276,8 @@ class CrmPlusDunningRun(models.AbstractModel):
         """Open overdue items with the level each one reached on its own.
 
         Items due before their policy's start date (``start_date``: history taken over at install) are left
-        out: they reach no level, so they are neither dunned nor raise the customer's level."""
+        out: they reach no level, so they are neither dunned nor raise the customer's level. So are the items
+        finance holds (``crm_plus.dunning.promise``): disputed ones, and promised ones until the promise date."""
         return SQL(
             """
             SELECT it.move_line_id, it.step_id, it.move_id, it.order_id, it.partner_id, it.company_id,
@@ -297,6 +300,13 @@ class CrmPlusDunningRun(models.AbstractModel):
                      LIMIT 1) lv ON TRUE
                -- history older than the policy's start (taken over at install) is not dunned
              WHERE (pol.start_date IS NULL OR it.date_due >= pol.start_date)
+               -- held by finance: a dispute until resolved, a promise to pay until its date
+               AND NOT EXISTS (
+                    SELECT 1 FROM crm_plus_dunning_promise h
+                     WHERE h.partner_id = it.partner_id AND h.state = 'open'
+                       AND (h.kind = 'dispute' OR h.date_promised >= %(today)s::date)
+                       AND ((h.move_line_id IS NULL AND h.step_id IS NULL)
+                            OR h.move_line_id = it.move_line_id OR h.step_id = it.step_id))
             """,
             today=today,
             items=self._items_query(today, partner_ids, company_ids),
@@ -325,7 +335,10 @@ class CrmPlusDunningRun(models.AbstractModel):
                    st.company_id, st.date_due, st.days, st.amount, st.amount_residual, st.currency_id,
                    COALESCE(p.user_id, st.user_id) AS salesman_id,
                    COALESCE(l.escalation_user_id, team.user_id, p.user_id, st.user_id) AS manager_id,
-                   COALESCE(p.email, '') <> '' AS has_email
+                   COALESCE(p.email, '') <> '' AS has_email,
+                   EXISTS (SELECT 1 FROM crm_plus_dunning_promise h
+                            WHERE h.partner_id = st.partner_id AND h.state = 'broken'
+                              AND h.broken_notified IS NOT TRUE) AS broken_promise
               FROM leveled st
               JOIN partner_level pl ON pl.partner_id = st.partner_id
               JOIN crm_plus_dunning_level l ON l.id = pl.level_id
@@ -481,6 +494,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
         )
         keys = list(groups)
+        broken = {row["partner_id"] for row in rows if row["broken_promise"]}
         vals_list = []
         for partner_id, level_id, channel, company_id in keys:
             items = groups[partner_id, level_id, channel, company_id]
@@ -497,6 +511,7 @@ class CrmPlusDunningRun(models.AbstractModel):
                     "date": today,
                     "amount_residual": sum(amounts.values()),
                     "missing_email": channel == "letter" and not first["has_email"],
+                    "broken_promise": partner_id in broken,
                     "escalation_user_id": first["manager_id"] if channel == "escalation" else False,
                     # emails, calls and escalations are made by the dispatch phase; a letter waits for printing
                     "dispatch_pending": channel != "letter" or not first["has_email"],
@@ -545,6 +560,16 @@ class CrmPlusDunningRun(models.AbstractModel):
             # another worker sent these keys meanwhile
             empty.unlink()
         communications -= empty
+        if broken:
+            # the communications say so once: the next ones are ordinary dunning
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_plus_dunning_promise SET broken_notified = TRUE
+                        WHERE state = 'broken' AND broken_notified IS NOT TRUE AND partner_id = ANY(%s)""",
+                    list(broken & {c.partner_id.id for c in communications}),
+                )
+            )
+            self.env["crm_plus.dunning.promise"].invalidate_model(["broken_notified"])
         # mails and activities follow in the dispatch phase, for many batches at once (see _dispatch_pass)
         return {
             "communications": len(communications),
@@ -623,8 +648,11 @@ class CrmPlusDunningRun(models.AbstractModel):
         Mail = self.env["mail.mail"]
         if not communications:
             return Mail
-        # prefetch what the bodies read: items (and their orders), customers, levels, companies
-        communications.line_ids.order_id.mapped("name")
+        # prefetch what the bodies read: items (their invoices, orders and steps), customers, levels, companies
+        lines = communications.line_ids
+        lines.order_id.mapped("name")
+        lines.step_id.mapped("name")
+        lines.move_line_id.move_id.mapped("invoice_date")
         communications.partner_id.mapped("lang")
         by_template = defaultdict(list)
         for communication in communications:

@@ -5,12 +5,17 @@ from . import test_approval_rpc
 from . import test_attributes
 from . import test_attributes_targets
 from . import test_core_compat
+from . import test_customer_duplicates
 from . import test_customer_followup
+from . import test_customer_handoff
+from . import test_customer_handover
+from . import test_customer_pool
 from . import test_dashboards
 from . import test_department_scope
 from . import test_dunning
 from . import test_dunning_isolation
 from . import test_dunning_items
+from . import test_dunning_promises
 from . import test_existing_data
 from . import test_plan_generation
 from . import test_plan_tracking

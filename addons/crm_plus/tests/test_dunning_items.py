@@ -262,3 +262,29 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
         self.assertEqual(old_item.order_id, order)
         # the invoice line is known at that level: the next run does not dun it again
         self.assertEqual(self.Run._run(partner_ids=customer.ids)["items"], 0)
+
+    # --------------------------------------------------------------- statements
+
+    def test_statement_lists_invoices_and_prepayment_requests_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        for lang, words in (
+            ("zh_CN", ("发票日期", "未结预付款请求")),
+            ("en_US", ("Invoice date", "Open prepayment requests")),
+        ):
+            with self.subTest(lang=lang):
+                customer = self._customer(self.env, f"Statement {lang}", lang=lang)
+                invoice = self._invoice(customer, 300.0, 5)
+                order = self._order(self.env, customer, [6])
+                self.Run._run(partner_ids=customer.ids)
+                communication = self._email_items(customer).communication_id
+                self.assertEqual(communication._get_statement_lines("invoice").move_id, invoice)
+                self.assertEqual(communication._get_statement_lines("prepayment").step_id, order.plan_id.step_ids)
+                html = communication.mail_id.body_html
+                pdf_html = (
+                    self.env["ir.actions.report"]
+                    ._render_qweb_html("crm_plus.action_report_dunning_statement", communication.ids)[0]
+                    .decode()
+                )
+                for text in (html, pdf_html):
+                    for expected in (*words, invoice.name, order.name):
+                        self.assertIn(expected, text)

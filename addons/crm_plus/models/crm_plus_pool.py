@@ -1,0 +1,226 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The customer pool job: owned customers nobody follows up return to the shared pool.
+
+Invariants:
+
+* a customer's rule is its owner's sales team's, else its company's (the customer's
+  company, else its owner's); customers of companies without a rule are never looked at;
+* the return date is the earliest of *last follow-up by the owner + N days* and *last confirmed order + M days*;
+  both clocks start no earlier than the day the owner got the customer (``crm_plus_owner_date``, else its
+  creation) and a follow-up counts from the day it was logged (``LEAST(date, create_date)``);
+* nobody loses a customer unannounced: the owner is told (a To-Do and a note on the customer) ``notice_days``
+  before, and the customer returns on the announced day (``crm_plus_pool_return_date``), never earlier; a
+  follow-up or a won deal that moves the return date past the announced one cancels the announcement;
+* the job is idempotent (a second run the same day changes nothing) and works in batches of owned customers
+  (keyset on the id), each with a constant number of queries: one read of the batch with its last follow-up and
+  last won deal, one UPDATE per kind of change, one batch of notes and one of To-Dos; the cron commits after
+  each batch, so an interrupted run resumes where it stopped.
+"""
+
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.tools import SQL
+
+
+class CrmPlusPool(models.AbstractModel):
+    _name = "crm_plus.pool"
+    _description = "Customer Pool Job"
+
+    @api.model
+    def _cron_pool_return(self):
+        self._run(commit=True)
+
+    @api.model
+    def _run(self, today=None, batch_size=5000, commit=False):
+        """Announce and carry out the returns to the pool of every company with a rule; returns the counts."""
+        today = today or fields.Date.context_today(self)
+        stats = {"announced": 0, "cancelled": 0, "returned": 0}
+        companies = self.env["crm_plus.pool.rule"].sudo().search([])._read_group([], ["company_id"])
+        if not companies:
+            return stats
+        company_ids = tuple(company.id for (company,) in companies)
+        last_id = 0
+        while True:
+            rows, last_id = self._read_batch(company_ids, last_id, batch_size)
+            if last_id is None:
+                break
+            self._apply(rows, today, stats)
+            if commit:
+                self.env["ir.cron"]._commit_progress(len(rows))
+            else:
+                self.env.flush_all()
+        return stats
+
+    def _read_batch(self, company_ids, after_id, limit):
+        """(rows, last id) of the next ``limit`` owned customers: (id, owner, announced date, notice, due date)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH batch AS (
+                    SELECT p.id, p.user_id, p.crm_plus_pool_return_date AS announced,
+                           COALESCE(p.crm_plus_owner_date, p.create_date::date) AS since,
+                           COALESCE(p.company_id, u.company_id) AS company_id,
+                           u.sale_team_id AS team_id
+                      FROM res_partner p
+                      JOIN res_users u ON u.id = p.user_id
+                     WHERE p.id > %(after)s AND p.user_id IS NOT NULL AND p.parent_id IS NULL AND p.active
+                       AND COALESCE(p.company_id, u.company_id) IN %(companies)s
+                     ORDER BY p.id
+                     LIMIT %(limit)s
+                ), ruled AS (
+                    SELECT DISTINCT ON (b.id) b.*, r.days_without_followup, r.days_without_won, r.notice_days
+                      FROM batch b
+                      JOIN crm_plus_pool_rule r
+                        ON r.active AND r.company_id = b.company_id AND (r.team_id = b.team_id OR r.team_id IS NULL)
+                     ORDER BY b.id, r.team_id IS NULL, r.id
+                ), last_followup AS (
+                    SELECT f.partner_id, max(LEAST(f.date, f.create_date::date)) AS day
+                      FROM crm_plus_followup f
+                      JOIN ruled ON ruled.id = f.partner_id AND ruled.user_id = f.user_id
+                     GROUP BY f.partner_id
+                ), last_won AS (
+                    SELECT c.commercial_partner_id AS partner_id, max(so.date_order)::date AS day
+                      FROM sale_order so
+                      JOIN res_partner c ON c.id = so.partner_id
+                      JOIN ruled ON ruled.id = c.commercial_partner_id
+                     WHERE so.state = 'sale'
+                     GROUP BY c.commercial_partner_id
+                )
+                SELECT ruled.id, ruled.user_id, ruled.announced, ruled.notice_days,
+                       LEAST(
+                           CASE WHEN ruled.days_without_followup > 0
+                                THEN GREATEST(ruled.since, lf.day) + ruled.days_without_followup END,
+                           CASE WHEN ruled.days_without_won > 0
+                                THEN GREATEST(ruled.since, lw.day) + ruled.days_without_won END
+                       ) AS due,
+                       (SELECT max(id) FROM batch) AS last_id
+                  FROM ruled
+                  LEFT JOIN last_followup lf ON lf.partner_id = ruled.id
+                  LEFT JOIN last_won lw ON lw.partner_id = ruled.id
+                 UNION ALL
+                SELECT NULL, NULL, NULL, NULL, NULL, (SELECT max(id) FROM batch)
+                """,
+                after=after_id,
+                companies=company_ids,
+                limit=limit,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        # the row without id only carries the batch's last id (also when no customer of the batch has a rule)
+        last_id = next(row[5] for row in rows if row[0] is None)
+        return [row[:5] for row in rows if row[0] is not None], last_id
+
+    def _apply(self, rows, today, stats):
+        announce, cancel, returns = {}, [], {}
+        for partner_id, owner_id, announced, notice_days, due in rows:
+            if announced and (not due or due > announced):
+                cancel.append(partner_id)  # followed up (or the rule changed): no longer announced
+                announced = None
+            if not due:
+                continue
+            if not announced and due - timedelta(days=notice_days) <= today:
+                announced = max(due, today + timedelta(days=notice_days))
+                announce[partner_id] = (owner_id, announced)
+            if announced and announced <= today:
+                returns[partner_id] = owner_id
+        Partner = self.env["res.partner"].sudo()
+        if cancel:
+            self.env.cr.execute(
+                SQL("UPDATE res_partner SET crm_plus_pool_return_date = NULL WHERE id IN %s", tuple(cancel))
+            )
+            self._notice_activities(cancel).unlink()
+            stats["cancelled"] += len(cancel)
+        if announce:
+            self._announce(announce)
+            stats["announced"] += len(announce)
+        if returns:
+            self._return(returns)
+            stats["returned"] += len(returns)
+        Partner.invalidate_model(["user_id", "crm_plus_in_pool", "crm_plus_pool_date", "crm_plus_pool_return_date"])
+
+    def _notice_activities(self, partner_ids):
+        notice = self.env.ref("crm_plus.mail_activity_type_pool_notice")
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", list(partner_ids)),
+                    ("activity_type_id", "=", notice.id),
+                ]
+            )
+        )
+
+    def _announce(self, announce):
+        """Store each announced date, tell each owner with a To-Do and note it on the customer."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p SET crm_plus_pool_return_date = v.day
+                     FROM (VALUES %s) AS v(id, day) WHERE p.id = v.id""",
+                SQL(", ").join(SQL("(%s, %s::date)", pid, day) for pid, (_owner, day) in announce.items()),
+            )
+        )
+        notice = self.env.ref("crm_plus.mail_activity_type_pool_notice")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        partners = self.env["res.partner"].sudo().browse(list(announce))
+        # one read for the batch: creating the To-Dos reads each customer (else one query per customer)
+        partners.mapped("display_name")
+        bodies = {}
+        activities = []
+        for pid, (owner_id, day) in announce.items():
+            date_text = fields.Date.to_string(day)
+            bodies[pid] = Markup("<p>%s</p>") % self.env._(
+                "Returns to the customer pool on %(date)s unless its owner follows it up or it confirms an order.",
+                date=date_text,
+            )
+            activities.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": pid,
+                    "activity_type_id": notice.id,
+                    "summary": self.env._("Returns to the pool on %(date)s", date=date_text),
+                    "user_id": owner_id,
+                    "date_deadline": day,
+                }
+            )
+        partners._message_log_batch(bodies=bodies)
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
+
+    def _return(self, returns):
+        """Release the customers (and their contacts with the same owner) into the pool, noted on each."""
+        ids = tuple(returns)
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner c SET user_id = NULL
+                     FROM (VALUES %s) AS v(id, owner)
+                    WHERE c.commercial_partner_id = v.id AND c.id != v.id AND c.user_id = v.owner""",
+                SQL(", ").join(SQL("(%s, %s)", pid, owner) for pid, owner in returns.items()),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner
+                      SET user_id = NULL, crm_plus_in_pool = TRUE, crm_plus_pool_date = now() at time zone 'UTC',
+                          crm_plus_pool_return_date = NULL, crm_plus_owner_date = NULL
+                    WHERE id IN %s""",
+                ids,
+            )
+        )
+        self._notice_activities(ids).unlink()
+        owners = self.env["res.users"].sudo().browse(set(returns.values()))
+        names = {owner.id: owner.name for owner in owners}
+        self.env["res.partner"].sudo().browse(ids)._message_log_batch(
+            bodies={
+                pid: Markup("<p>%s</p>")
+                % self.env._("Returned to the customer pool (owner: %(owner)s).", owner=names.get(owner, ""))
+                for pid, owner in returns.items()
+            }
+        )

@@ -1,0 +1,230 @@
+"""The customer pool: return, notice, claim, limit, and the salesperson who tries to go around them (issue #16)."""
+
+from datetime import timedelta
+from xmlrpc.client import Fault
+
+from psycopg2.errors import LockNotAvailable
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase
+from odoo.tests import tagged
+from odoo.tools import SQL
+from odoo.tools import mute_logger
+
+from .customer_common import CustomerCommon
+
+
+class PoolCommon(CustomerCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env["res.partner"])
+        cls.rule = cls.env["crm_plus.pool.rule"].create(
+            {
+                "name": "Company pool",
+                "days_without_followup": 30,
+                "days_without_won": 0,
+                "notice_days": 3,
+                "max_customers": 2,
+            }
+        )
+        cls.pooled = cls.env["res.partner"].create(
+            [{"name": f"Pooled {i}", "is_company": True, "crm_plus_in_pool": True} for i in range(3)]
+        )
+
+    def _owned_since(self, partners, days_ago):
+        partners.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET crm_plus_owner_date = %s WHERE id IN %s",
+                self.today - timedelta(days=days_ago),
+                tuple(partners.ids),
+            )
+        )
+        partners.invalidate_recordset()
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPool(PoolCommon):
+    def _notices(self, partners):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", self.env.ref("crm_plus.mail_activity_type_pool_notice").id),
+            ]
+        )
+
+    def test_return_after_notice_and_idempotent(self):
+        Pool = self.env["crm_plus.pool"]
+        a, b = self.customer_a, self.customer_b
+        self._owned_since(a | b, 28)  # due in 2 days: inside the notice period
+        stats = Pool._run(today=self.today)
+        self.assertEqual(stats, {"announced": 2, "cancelled": 0, "returned": 0})
+        # nobody loses a customer unannounced: the return day is notice days away, the owner has a To-Do
+        self.assertEqual(a.crm_plus_pool_return_date, self.today + timedelta(days=3))
+        self.assertEqual(self._notices(a).user_id, self.salesman)
+        self.assertEqual(Pool._run(today=self.today), {"announced": 0, "cancelled": 0, "returned": 0})
+        self.assertEqual(len(self._notices(a | b)), 2)
+        # Sally follows her customer up (Bert does not): her announcement is cancelled
+        self._followup(self.salesman, a)
+        self.assertEqual(
+            Pool._run(today=self.today + timedelta(days=1)), {"announced": 0, "cancelled": 1, "returned": 0}
+        )
+        self.assertFalse(a.crm_plus_pool_return_date)
+        self.assertFalse(self._notices(a))
+        # on the announced day Bert's customer (and its contact he owns) returns to the pool, logged
+        contact_b = self.env["res.partner"].create({"name": "Bo Beta", "parent_id": b.id, "user_id": self.seller_b.id})
+        stats = Pool._run(today=self.today + timedelta(days=3))
+        self.assertEqual(stats, {"announced": 0, "cancelled": 0, "returned": 1})
+        self.assertTrue(b.crm_plus_in_pool)
+        self.assertFalse(b.user_id)
+        self.assertFalse(contact_b.user_id)
+        self.assertFalse(self._notices(b))
+        logged = self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", b.id)], limit=1)
+        self.assertIn("Returned to the customer pool", logged.body)
+        self.assertEqual(a.user_id, self.salesman)
+        self.assertEqual(
+            Pool._run(today=self.today + timedelta(days=3)), {"announced": 0, "cancelled": 0, "returned": 0}
+        )
+
+    def test_won_deal_rule_and_team_rule(self):
+        # Bert's team has its own rule: no confirmed order for 60 days
+        self.env["crm_plus.pool.rule"].create(
+            {"name": "South", "team_id": self.team_south.id, "days_without_won": 60, "notice_days": 0}
+        )
+        self._owned_since(self.customer_a | self.customer_b, 45)
+        stats = self.env["crm_plus.pool"]._run(today=self.today)
+        # Sally (company rule, 30 days without follow-up) is announced; Bert (team rule, 60 days) is not yet
+        self.assertEqual(stats["announced"], 1)
+        self.assertTrue(self.customer_a.crm_plus_pool_return_date)
+        self.assertFalse(self.customer_b.crm_plus_pool_return_date)
+        stats = self.env["crm_plus.pool"]._run(today=self.today + timedelta(days=15))
+        self.assertEqual(stats["returned"], 2)  # notice 0: announced and returned the same day
+
+    def test_query_count_is_constant_per_batch(self):
+        Partner = self.env["res.partner"]
+
+        def queries(count):
+            partners = Partner.create(
+                [{"name": f"Q{count}-{i}", "is_company": True, "user_id": self.seller_b.id} for i in range(count)]
+            )
+            self._owned_since(partners, 40)
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            stats = self.env["crm_plus.pool"]._run(today=self.today, batch_size=1000)
+            self.assertEqual(stats["returned"], 0)
+            self.assertGreaterEqual(stats["announced"], count)
+            return self.env.cr.sql_log_count - before
+
+        queries(2)  # warm the caches (xmlids, defaults, subtypes)
+        self.assertEqual(queries(3), queries(30))
+
+    def test_claim_within_the_limit(self):
+        first, second, third = self.pooled
+        first.with_user(self.seller_b).action_claim()
+        self.assertEqual(first.user_id, self.seller_b)
+        self.assertFalse(first.crm_plus_in_pool)
+        self.assertEqual(first.crm_plus_owner_date, self.today)
+        # Bert owns Beta and the first: the limit is 2
+        with self.assertRaises(UserError):
+            second.with_user(self.seller_b).action_claim()
+        # a claimed customer is no longer in the pool
+        with self.assertRaises(UserError):
+            first.with_user(self.salesman).action_claim()
+        # Sally claims two at once: one too many
+        with self.assertRaises(UserError):
+            (second | third).with_user(self.salesman).action_claim()
+        second.with_user(self.salesman).action_claim()
+        self.assertEqual(second.user_id, self.salesman)
+        # a manager assigns from the pool, whatever the limit
+        third.with_user(self.sales_manager).write({"user_id": self.seller_b.id})
+        self.assertFalse(third.crm_plus_in_pool)
+
+    @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
+    def test_salesperson_cannot_go_around_the_pool(self):
+        pooled = self.pooled[0].with_user(self.salesman)
+        forged = {"crm_plus_pool": True, "crm_plus_plan_tracking": True}
+        for vals in (
+            {"user_id": self.salesman.id},
+            {"crm_plus_in_pool": False},
+            {"parent_id": self.customer_a.id},
+            {"active": False},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                pooled.with_context(**forged).write(vals)
+        # his own customer: not into / out of the pool, no restart of its clock
+        mine = self.customer_a.with_user(self.salesman)
+        for vals in ({"crm_plus_in_pool": True}, {"crm_plus_owner_date": self.today}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                mine.write(vals)
+        self._owned_since(self.customer_a, 20)
+        mine.write({"user_id": self.salesman.id})  # the same owner: the clock keeps running
+        self.assertEqual(self.customer_a.crm_plus_owner_date, self.today - timedelta(days=20))
+        # another salesperson's customer, or one for a colleague: managers only where a pool rule exists
+        with self.assertRaises(AccessError):
+            self.customer_b.with_user(self.salesman).write({"user_id": self.salesman.id})
+        with self.assertRaises(AccessError):
+            mine.write({"user_id": self.seller_b.id})
+        # a customer without owner counts in the limit (Sally owns Alpha; limit 2)
+        free = self.env["res.partner"].create([{"name": f"Free {i}", "is_company": True} for i in range(2)])
+        free[0].with_user(self.salesman).write({"user_id": self.salesman.id})
+        with self.assertRaises(UserError):
+            free[1].with_user(self.salesman).write({"user_id": self.salesman.id})
+        # nor into the pool at creation
+        with self.assertRaises(AccessError):
+            self.env["res.partner"].with_user(self.salesman).create({"name": "Sneaky", "crm_plus_in_pool": True})
+        # a user without sales rights cannot claim
+        with self.assertRaises(AccessError):
+            self.pooled[1].with_user(self.portal).action_claim()
+
+    def test_without_rule_owners_are_set_as_in_odoo(self):
+        self.rule.active = False
+        self.customer_b.with_user(self.salesman).write({"user_id": self.salesman.id})
+        self.assertEqual(self.customer_b.user_id, self.salesman)
+        self.assertEqual(self.env["crm_plus.pool"]._run(today=self.today + timedelta(days=400))["returned"], 0)
+
+    def test_claim_locks_the_claimers_row(self):
+        """The limit is checked under a lock of the claimer's row: a second claim of his waits (then retries)."""
+        admin = self.env.ref("base.user_admin")
+        self.pooled[0].with_user(admin).action_claim()
+        with self.registry.cursor() as other, self.assertRaises(LockNotAvailable), mute_logger("odoo.sql_db"):
+            other.execute("SELECT id FROM res_users WHERE id = %s FOR UPDATE NOWAIT", [admin.id])
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerPoolOverXmlRpc(PoolCommon, HttpCase):
+    def _call(self, user, model, method, args, **kwargs):
+        return self.xmlrpc_object.execute_kw(self.env.cr.dbname, user.id, user.login, model, method, args, kwargs)
+
+    @mute_logger("odoo.http", "odoo.addons.rpc.controllers.xmlrpc", "odoo.addons.base.models.ir_rule")
+    def test_salesperson_over_rpc(self):
+        pooled = self.pooled[0]
+        context = {"crm_plus_pool": True, "crm_plus_pool_claim": True}
+        for vals in ({"user_id": self.salesman.id}, {"crm_plus_in_pool": False}):
+            with self.subTest(vals=vals), self.assertRaises(Fault):
+                self._call(self.salesman, "res.partner", "write", [pooled.ids, vals], context=context)
+        with self.assertRaises(Fault):
+            self._call(
+                self.salesman,
+                "crm_plus.followup",
+                "create",
+                [{"partner_id": self.customer_a.id, "summary": "x", "user_id": self.seller_b.id}],
+            )
+        self._call(self.salesman, "res.partner", "action_claim", [pooled.ids])
+        pooled.invalidate_recordset()
+        self.assertEqual(pooled.user_id, self.salesman)
+        self.assertFalse(pooled.crm_plus_in_pool)
+        # over the limit (Alpha + the claimed one)
+        with self.assertRaises(Fault):
+            self._call(self.salesman, "res.partner", "action_claim", [self.pooled[1].ids], context=context)
+        self.assertEqual(self.pooled[1].with_context(active_test=False).mapped("crm_plus_in_pool"), [True])
+
+    def test_claim_tour(self):
+        self.start_tour(
+            "/odoo/action-crm_plus.res_partner_action_pool", "crm_plus_pool_tour", login=self.salesman.login
+        )
+        self.assertEqual(self.pooled[0].user_id, self.salesman)
+        self.assertTrue(self.pooled[1].crm_plus_in_pool)

@@ -1,0 +1,193 @@
+# Copyright 2026 crm_plus contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Hand-over on departure: everything one user owns or must do moves to another user.
+
+What moves (``HANDOVER_MOVES``, one ``_move_<key>`` each, in this order): customers he owns, his open
+opportunities, his quotations, the open plan steps he is responsible for, his open follow-ups (with a next
+follow-up still to do), the approvals he must decide (re-routed: he leaves the approvers, the new user joins them
+unless he sold or requested the order), then his remaining open activities. Confirmed orders, won/lost
+opportunities and the follow-up history keep their author. Only records of the companies the manager works in
+move. Moving a quotation changes its salesperson: an approval request pending on it is withdrawn (the new
+salesperson's limits apply) and counted in the report.
+"""
+
+from markupsafe import Markup
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+from ..access import HR_USER
+from ..access import SALE_MANAGER
+from ..access import SALESMAN
+from ..access import require_groups
+
+# what moves, in this order (one _move_<key> each; labels in _labels)
+HANDOVER_MOVES = ("customer", "lead", "quotation", "step", "followup", "approval", "activity")
+
+
+class CrmPlusHandover(models.TransientModel):
+    _name = "crm_plus.handover"
+    _description = "Hand Over a User's Customers and Work"
+
+    from_user_id = fields.Many2one(
+        "res.users", string="From", required=True, domain="[('share', '=', False)]", ondelete="cascade"
+    )
+    to_user_id = fields.Many2one(
+        "res.users", string="To", required=True, domain="[('share', '=', False)]", ondelete="cascade"
+    )
+    archive_user = fields.Boolean(string="Archive the user afterwards")
+    preview = fields.Text(compute="_compute_preview", string="What Moves")
+    report = fields.Text(readonly=True, string="What Moved")
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft", required=True)
+
+    @api.depends("from_user_id")
+    def _compute_preview(self):
+        for wizard in self:
+            counts = {key: len(wizard._records(key)) for key in HANDOVER_MOVES} if wizard.from_user_id else {}
+            wizard.preview = wizard._format(counts) if counts else False
+
+    # -------------------------------------------------------------- what moves
+
+    def _companies_domain(self, field="company_id"):
+        companies = self.env.user.company_ids.ids
+        return Domain(field, "in", companies) | Domain(field, "=", False)
+
+    def _records(self, key):
+        """The records of ``key`` the from-user still has (sudo: HR managers hand over sales records)."""
+        user = self.from_user_id
+        env = self.sudo().with_context(active_test=True).env
+        if key == "customer":
+            return env["res.partner"].search(Domain("user_id", "=", user.id) & self._companies_domain())
+        if key == "lead":
+            return env["crm.lead"].search(
+                Domain("user_id", "=", user.id) & Domain("won_status", "=", "pending") & self._companies_domain()
+            )
+        if key == "quotation":
+            return env["sale.order"].search(
+                Domain("user_id", "=", user.id) & Domain("state", "in", ("draft", "sent")) & self._companies_domain()
+            )
+        if key == "step":
+            return env["crm_plus.plan.step"].search(
+                Domain("user_id", "=", user.id)
+                & Domain("state", "not in", ("done", "cancelled"))
+                & self._companies_domain()
+            )
+        if key == "followup":
+            return env["crm_plus.followup"].search(
+                Domain("user_id", "=", user.id)
+                & Domain("next_date", "!=", False)
+                & Domain("activity_ids", "!=", False)
+                & self._companies_domain()
+            )
+        if key == "approval":
+            return env["sale.order"].search(
+                Domain("approval_user_ids", "in", user.ids)
+                & Domain("approval_state", "=", "pending")
+                & self._companies_domain()
+            )
+        if key == "activity":
+            activities = env["mail.activity"].search([("user_id", "=", user.id)])
+            # activities of records of a company the manager does not work in stay (one read per model)
+            companies = set(self.env.user.company_ids.ids) | {False}
+            kept = set()
+            for model, ids in activities.grouped("res_model").items():
+                if model and "company_id" in env[model]._fields:
+                    records = env[model].browse(ids.mapped("res_id")).exists()
+                    kept |= {(model, r.id) for r in records if r.company_id.id not in companies}
+            return activities.filtered(lambda act: (act.res_model, act.res_id) not in kept)
+        raise KeyError(key)
+
+    def _labels(self):
+        return {
+            "customer": self.env._("Customers"),
+            "lead": self.env._("Open opportunities"),
+            "quotation": self.env._("Quotations"),
+            "step": self.env._("Plan steps"),
+            "followup": self.env._("Open follow-ups"),
+            "approval": self.env._("Approvals to decide"),
+            "activity": self.env._("Activities"),
+        }
+
+    def _format(self, counts):
+        labels = self._labels()
+        return "\n".join(f"{labels[key]}: {counts.get(key, 0)}" for key in HANDOVER_MOVES)
+
+    # -------------------------------------------------------------- actions
+
+    @require_groups(SALE_MANAGER, HR_USER)
+    def action_apply(self):
+        self.ensure_one()
+        if self.state == "done":
+            raise UserError(self.env._("This hand-over was already applied."))
+        source, target = self.from_user_id, self.to_user_id
+        if source == target:
+            raise UserError(self.env._("Hand over to another user."))
+        if not target.active or target.share or not target.has_group(SALESMAN):
+            raise UserError(self.env._("%(user)s is not an active salesperson.", user=target.name))
+        counts, withdrawn = {}, 0
+        for key in HANDOVER_MOVES:
+            records = self._records(key)
+            if key == "quotation":
+                withdrawn = len(records.filtered(lambda o: o.approval_state in ("pending", "approved")))
+            getattr(self, f"_move_{key}")(records, target)
+            counts[key] = len(records)
+        report = self._format(counts)
+        if withdrawn:
+            report += "\n" + self.env._("Approval requests withdrawn (ask again): %(count)s", count=withdrawn)
+        if self.archive_user:
+            # sudo: archiving a user is an administrator's right; the hand-over manager archives the one he emptied
+            source.sudo().action_archive()
+        self.write({"state": "done", "report": report})
+        # noted on the leaving user's partner and the new user's: who handed what over
+        body = Markup("<p>%s</p><pre>%s</pre>") % (
+            self.env._(
+                "%(manager)s handed over %(leaver)s's customers and work to %(successor)s.",
+                manager=self.env.user.name,
+                leaver=source.name,
+                successor=target.name,
+            ),
+            report,
+        )
+        (source.partner_id | target.partner_id).sudo()._message_log_batch(
+            bodies=dict.fromkeys((source.partner_id | target.partner_id).ids, body)
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    # -------------------------------------------------------------- moves (sudo records, after action_apply's checks)
+
+    def _move_customer(self, partners, target):
+        partners.write({"user_id": target.id})
+
+    def _move_lead(self, leads, target):
+        leads.write({"user_id": target.id})
+
+    def _move_quotation(self, orders, target):
+        orders.write({"user_id": target.id})
+
+    def _move_step(self, steps, target):
+        steps.write({"user_id": target.id})
+
+    def _move_followup(self, followups, target):
+        followups.write({"user_id": target.id})
+
+    def _move_approval(self, orders, target):
+        source = self.from_user_id
+        for order in orders:
+            approvers = order.approval_user_ids - source
+            if target not in order.user_id | order.approval_requested_by_id:
+                approvers |= target
+            if not approvers:
+                approvers = order._crm_plus_approvers() - source
+            order._crm_plus_gate().write({"approval_user_ids": [fields.Command.set(approvers.ids)]})
+
+    def _move_activity(self, activities, target):
+        activities.write({"user_id": target.id})
