@@ -233,6 +233,13 @@ PUBLIC_METHODS = {
             "leaders (all documents) and sales managers",
         ),
     },
+    "crm_plus.handoff.wizard": {
+        "action_apply": (
+            (),
+            "the caller may edit the document (plan steps: their responsible or a sales manager); to an active "
+            "salesperson other than the current one; only models with hand-offs",
+        ),
+    },
     "crm_plus.handover": {
         "action_apply": (
             (SALE_MANAGER, HR_USER),
@@ -271,6 +278,10 @@ PUBLIC_METHODS = {
             "checked under a lock of the caller's user row; the customers' rows locked",
         ),
         "action_crm_plus_dunning_communications": ((), _READ),
+        "action_crm_plus_request_share": (
+            (SALESMAN,),
+            "a customer the caller may read, owned by someone else: a To-Do for its owner",
+        ),
         "action_open_crm_plus_plans": ((), _READ),
         "copy": ((), f"{_ACL}; attribute values chosen by the caller: edit groups checked"),
         "copy_data": ((), f"{_ACL}; attribute values the user may not read are left out (copy writes them)"),
@@ -305,11 +316,16 @@ PUBLIC_METHODS = {
         "action_view_rounds": ((), _READ),
         "copy": ((), f"{_ACL}; attribute values chosen by the caller: edit groups checked"),
         "copy_data": ((), f"{_ACL}; attribute values the user may not read are left out (copy writes them)"),
-        "create": ((), "approval/round fields refused; created confirmed only if no rule holds it; attributes checked"),
+        "create": (
+            (),
+            "approval/round fields refused; created confirmed only if no rule holds it; attributes checked; "
+            "customers owned by another salesperson refused when the company says so",
+        ),
         "write": (
             (),
             "approval/round fields and confirmation refused; closed rounds locked; a confirmed order's "
-            "rule inputs re-evaluated (refused when a rule holds it)",
+            "rule inputs re-evaluated (refused when a rule holds it); customers owned by another salesperson "
+            "refused when the company says so",
         ),
     },
     "sale.order.approval.reject": {"action_reject": ((), "same checks as sale.order.action_reject")},

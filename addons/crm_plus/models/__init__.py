@@ -1,13 +1,19 @@
+# the hand-off mixin first: the models below inherit it
+from . import crm_plus_handoff
+
+# isort: split
 from . import account_move_plan
 from . import account_partial_reconcile
 from . import account_payment_term
 from . import crm_lead
 from . import crm_lead_attribute
 from . import crm_lead_followup
+from . import crm_lead_handoff
 from . import crm_plus_approval_entry
 from . import crm_plus_approval_rule
 from . import crm_plus_approval_rule_attribute
 from . import crm_plus_approval_rule_dunning
+from . import crm_plus_approval_rule_owner
 from . import crm_plus_attribute
 from . import crm_plus_attribute_completeness
 from . import crm_plus_attribute_holder
@@ -30,6 +36,7 @@ from . import crm_plus_plan
 from . import crm_plus_plan_action_type
 from . import crm_plus_plan_dunning
 from . import crm_plus_plan_step
+from . import crm_plus_plan_step_handoff
 from . import crm_plus_plan_template
 from . import crm_plus_plan_template_line
 from . import crm_plus_pool
@@ -43,8 +50,10 @@ from . import ir_model_fields
 from . import ir_rule
 from . import mail_mail
 from . import res_company
+from . import res_company_customer
 from . import res_partner
 from . import res_partner_dunning
+from . import res_partner_duplicate
 from . import res_partner_followup
 from . import res_partner_plan
 from . import res_partner_pool
@@ -52,8 +61,10 @@ from . import res_users
 from . import res_users_handover
 from . import sale_order
 from . import sale_order_attribute
+from . import sale_order_customer
 from . import sale_order_dunning
 from . import sale_order_followup
+from . import sale_order_handoff
 from . import sale_order_line
 from . import sale_order_plan
 from . import stock_move_plan

@@ -5,7 +5,9 @@ from . import test_approval_rpc
 from . import test_attributes
 from . import test_attributes_targets
 from . import test_core_compat
+from . import test_customer_duplicates
 from . import test_customer_followup
+from . import test_customer_handoff
 from . import test_customer_handover
 from . import test_customer_pool
 from . import test_dashboards

@@ -221,3 +221,10 @@ class TestCustomerPoolOverXmlRpc(PoolCommon, HttpCase):
         with self.assertRaises(Fault):
             self._call(self.salesman, "res.partner", "action_claim", [self.pooled[1].ids], context=context)
         self.assertEqual(self.pooled[1].with_context(active_test=False).mapped("crm_plus_in_pool"), [True])
+
+    def test_claim_tour(self):
+        self.start_tour(
+            "/odoo/action-crm_plus.res_partner_action_pool", "crm_plus_pool_tour", login=self.salesman.login
+        )
+        self.assertEqual(self.pooled[0].user_id, self.salesman)
+        self.assertTrue(self.pooled[1].crm_plus_in_pool)
