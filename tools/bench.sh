@@ -15,17 +15,6 @@ else
     log "upgrading $MODULES on $BENCH_DB"   # the data built by earlier runs is kept
     odoo_bin -d "$BENCH_DB" -u "$MODULES" --stop-after-init --log-level=warn --no-http
 fi
-# OCA account_credit_control, measured beside our dunning run: in the bench database only
-if "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -r bench/requirements.txt; then
-    state=$(psql -d "$BENCH_DB" -Atc "SELECT state FROM ir_module_module WHERE name='account_credit_control'")
-    if [ "$state" != "installed" ]; then
-        log "installing account_credit_control on $BENCH_DB (bench only)"
-        odoo_bin -d "$BENCH_DB" -i account_credit_control --stop-after-init --log-level=warn --no-http ||
-            log "account_credit_control did not install: bench/dunning_vs_oca.py skips OCA's figures"
-    fi
-else
-    log "bench/requirements.txt not installable: bench/dunning_vs_oca.py skips OCA's figures"
-fi
 export ODOO_SRC ADDONS_PATH ODOO_DB_USER
 for script in ${BENCH:-bench/*.py}; do
     [ -f "$script" ] || continue
