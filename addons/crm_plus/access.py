@@ -157,6 +157,7 @@ CLIENT_CONTEXT_KEYS = {
     "crm_plus_abc_date_from": "period of the customer value report (figures of records the user may read)",
     "crm_plus_abc_date_to": "period of the customer value report (figures of records the user may read)",
     "crm_plus_top_groups": "a dashboard pivot's first groups only (fewer of the groups the user may read)",
+    "force_report_rendering": "Odoo's own key: real PDF statements in test mode (what the mail queue renders anyway)",
 }
 
 _ACL = "access rights and record rules"

@@ -30,6 +30,7 @@ from . import crm_plus_dunning_policy
 from . import crm_plus_dunning_promise
 from . import crm_plus_dunning_reminder
 from . import crm_plus_dunning_run
+from . import crm_plus_dunning_statement
 from . import crm_plus_existing_data
 from . import crm_plus_followup
 from . import crm_plus_plan

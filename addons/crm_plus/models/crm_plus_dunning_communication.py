@@ -6,9 +6,9 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 
+from .. import dunning_channels
 from ..access import FINANCE
 from ..access import require_groups
-from .crm_plus_dunning_level import CHANNELS
 
 
 class CrmPlusDunningCommunication(models.Model):
@@ -29,7 +29,7 @@ class CrmPlusDunningCommunication(models.Model):
         "res.users", string="Salesperson", index=True, readonly=True, help="Salesperson of the customer."
     )
     date = fields.Date(required=True, index=True, readonly=True, default=fields.Date.context_today)
-    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    channel = fields.Selection(dunning_channels.selection, required=True, readonly=True)
     state = fields.Selection(
         [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
         required=True,

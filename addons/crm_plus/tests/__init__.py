@@ -13,6 +13,7 @@ from . import test_customer_pool
 from . import test_dashboards
 from . import test_department_scope
 from . import test_dunning
+from . import test_dunning_channels
 from . import test_dunning_isolation
 from . import test_dunning_items
 from . import test_dunning_promises

@@ -169,7 +169,14 @@ class TestUi(HttpCase):
             }
         )
         payment_type = env["crm_plus.plan.action.type"].create(
-            {"name": "Tour collect", "code": "TOUR_PAY", "kind": "payment", "lead_days": 5}
+            # a prepayment request: money not invoiced yet is dunned only when collected before invoicing
+            {
+                "name": "Tour collect",
+                "code": "TOUR_PAY",
+                "kind": "payment",
+                "lead_days": 5,
+                "collect_before_invoice": True,
+            }
         )
         order = self._order(partner, price=900.0, date_order=fields.Datetime.now() - timedelta(days=60))
         plan = env["crm_plus.plan"].create(
