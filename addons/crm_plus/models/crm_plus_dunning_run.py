@@ -667,6 +667,9 @@ class CrmPlusDunningRun(models.AbstractModel):
         lines.order_id.mapped("name")
         lines.step_id.mapped("name")
         lines.move_line_id.move_id.mapped("invoice_date")
+        # what the statements show of each item, computed for all items at once (not per communication)
+        lines.mapped("name")
+        lines.mapped("invoice_date")
         communications.partner_id.mapped("lang")
         by_template = defaultdict(list)
         for communication in communications:
