@@ -61,3 +61,32 @@ def timed(label, results, baseline=None):
 
 def max_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------ SQL copies of ORM-made rows
+def columns(cr, table):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'"
+        " ORDER BY ordinal_position",
+        [table],
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def clone(cr, table, template_id, n, overrides):
+    """n copies of a row: copy g (1..n) gets id base + g; ``overrides`` maps columns to SQL of g and {nid}."""
+    cr.execute(f"SELECT COALESCE(MAX(id), 0) + 1000 FROM {table}")  # bench: the table names are ours
+    base = cr.fetchone()[0]
+    kept = [col for col in columns(cr, table) if col not in overrides]
+    names = ", ".join(['"id"', *(f'"{c}"' for c in kept), *(f'"{c}"' for c in overrides)])
+    nid = f"({base} + g)"
+    # the overrides are SQL of g (modulo included): escape their % for the driver's parameters
+    exprs = ", ".join(
+        [nid, *(f't."{c}"' for c in kept), *(e.replace("{nid}", nid).replace("%", "%%") for e in overrides.values())]
+    )
+    cr.execute(
+        f"INSERT INTO {table} ({names}) SELECT {exprs} FROM {table} t, generate_series(1, %s) g" " WHERE t.id = %s",
+        [n, template_id],
+    )
+    cr.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, base + n + 1])
+    return base

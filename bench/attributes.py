@@ -388,9 +388,9 @@ def build_orders(env, target):
             """INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, company_id,
                                        currency_id, date_order, state, picking_policy, approval_state, round_number,
                                        round_state, create_date, write_date, create_uid, write_uid)
-               SELECT %s || g, p, p, p, %s, %s, now() - (g % 700) * interval '1 day', 'draft', 'direct', 'none', 1,
+               SELECT %s || g, p, p, p, %s, %s, now() - mod(g, 700) * interval '1 day', 'draft', 'direct', 'none', 1,
                       'current', now(), now(), 1, 1
-                 FROM (SELECT g, %s + g % (%s - %s + 1) AS p FROM generate_series(%s, %s) g) s""",
+                 FROM (SELECT g, %s + mod(g, %s - %s + 1) AS p FROM generate_series(%s, %s) g) s""",
             [ORDER_PREFIX, company.id, company.currency_id.id, low, high, low, have + 1, target],
         )
         cr.execute("ANALYZE sale_order")

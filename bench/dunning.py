@@ -34,7 +34,7 @@ args = parse_args(
     customers=(15_000, "customers with overdue steps"),
     per_customer=(10, "overdue steps per customer"),
     batch=(1000, "steps per batch"),
-    pdf_sample=(5, "statements rendered as PDF to time wkhtmltopdf"),
+    pdf_sample=(10, "statements rendered one by one; ten times as many in one chunk"),
     keep=(0, "1: keep the bench data"),
     profile=(0, "1: cProfile the whole run (top functions printed)"),
 )
@@ -503,12 +503,13 @@ if args.pdf_sample:
             limit=args.pdf_sample * 11,
         )
         one_by_one, batched = mails_sample[: args.pdf_sample], mails_sample[args.pdf_sample :]
+        Communication = env["crm_plus.dunning.communication"]
         t0 = time.perf_counter()
         for mail in one_by_one:
-            mail._crm_plus_attach_statements()
+            Communication._crm_plus_attach_statements(mail)
         per_single = (time.perf_counter() - t0) / max(len(one_by_one), 1)
         t0 = time.perf_counter()
-        batched._crm_plus_attach_statements()
+        Communication._crm_plus_attach_statements(batched)
         per_batched = (time.perf_counter() - t0) / max(len(batched), 1)
         attached = sum(1 for mail in mails_sample if mail.attachment_ids)
         print(
@@ -518,8 +519,9 @@ if args.pdf_sample:
         print(
             f"{f'PDF statements, a queue batch of {len(batched)} mails':<60} "
             f"{per_batched * 1000:10.1f} ms/mail  ratio {per_single / per_batched:.1f}x; "
-            f"{attached}/{len(mails_sample)} mails got their PDF; none rendered during the run; wkhtmltopdf "
-            f"{'with' if _wkhtml().is_patched_qt else 'without'} patched Qt (without: one call per statement)",
+            f"{attached}/{len(mails_sample)} mails got their PDF; none rendered during the run; one wkhtmltopdf "
+            f"call per chunk, split per customer (wkhtmltopdf {'with' if _wkhtml().is_patched_qt else 'without'} "
+            "patched Qt)",
             flush=True,
         )
         cr.rollback()

@@ -36,6 +36,9 @@ def test_failures_and_counts(tmp_path):
         "odoo.addons.crm.tests.test_b: setUpClass (odoo.addons.crm.tests.test_b.TestB)",
     ]
     assert parse("counts", log) == "40 2 1"
+    failing = tmp_path / "failing.txt"
+    failing.write_text(parse("failures", log) + "\n")
+    assert parse("tags", failing).splitlines() == ["/sale:TestA.test_x", "/sale:TestA.test_y", "/crm:TestB"]
 
 
 def test_make_target_not_in_make_test():

@@ -5,7 +5,8 @@ bridge 19.0.1.1.0) are taken out of this repository's history, installed with de
 model of both addons (orders through approval, plans, invoices, payments, dunning communications and reminders, a
 plan change waiting on its route, filed documents). Then the current addons upgrade that database (``-u``): no error
 in the log, no row lost in any model of either addon, values kept (order approval states, plan amounts, custom
-attribute values, dunning keys), and the upgraded database works (a dunning run, an order approval).
+attribute values, dunning items), and the upgraded database works (a dunning run; the order waiting for approval
+still waits).
 
 Data for the old version is made through the old version's own API, so this script stays as it is: a later release
 changes PREVIOUS (and, if needed, the script) in the commit that bumps the versions.
@@ -68,8 +69,11 @@ values = {
               for s in env["crm_plus.plan.step"].search([], order="id")],
     "attributes": {a.code: sorted(map(str, env["res.partner"].search([]).mapped(f"x_attr_{a.code}")))
                    for a in attributes},
-    "keys": sorted((l.communication_id.id, l.step_id.id, l.communication_id.level_id.id)
-                   for l in env["crm_plus.dunning.communication.line"].search([])),
+    # each dunning item stays on its communication and level, carried by money: its step, or (19.0.1.7.0 on)
+    # the receivable line of the invoice that took the step's money over
+    "items": sorted((l.communication_id.id, l.communication_id.level_id.id,
+                     bool(l.step_id or ("move_line_id" in l._fields and l.move_line_id)))
+                    for l in env["crm_plus.dunning.communication.line"].search([])),
     "changes": [(c.id, c.state) for c in env["crm_plus_oa.plan.change"].search([], order="id")],
 }
 versions = {m.name: m.latest_version for m in env["ir.module.module"].search([("name", "in", MODULES)])}

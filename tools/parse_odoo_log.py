@@ -3,6 +3,7 @@
 counts LOG    -> "tests_run failed errors" summed over the "... when loading database" lines
 problems LOG  -> ERROR/CRITICAL lines, skipped tests, modules that failed to load
 failures LOG  -> one line per failing test: "<test module>: <Class.method>" (FAIL or ERROR, setUpClass too)
+tags FILE     -> the --test-tags of each line of a "failures" output ("/module:Class.method", "/module:Class")
 junit FILE    -> "tests failed" (failures + errors) from a pytest junit xml
 """
 
@@ -16,6 +17,8 @@ LINE = re.compile(
 # "FAIL: TestX.test_y", "FAIL: Subtest TestX.test_y (x=1)" (counted as the test),
 # "ERROR: setUpClass (odoo.addons.m.tests.t.TestX)"
 FAILURE = re.compile(r"^(?:FAIL|ERROR): (?:Subtest )?(?P<test>\S+(?: \([\w.]+\))?)")
+# "odoo.addons.crm.tests.test_b: TestB.test_x" or "...: setUpClass (odoo.addons.crm.tests.test_b.TestB)"
+FAILED_TEST = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.[\w.]+: (?P<test>[\w.]+)(?: \([\w.]+\.(?P<cls>\w+)\))?$")
 SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 
 
@@ -57,6 +60,16 @@ def failures(path):
     return "\n".join(out)
 
 
+def tags(path):
+    out = []
+    with open(path, errors="replace") as fh:
+        for line in fh:
+            m = FAILED_TEST.match(line.strip())
+            if m:
+                out.append(f"/{m['module']}:{m['cls'] if m['cls'] else m['test']}")
+    return "\n".join(out)
+
+
 def junit(path):
     try:
         root = ET.parse(path).getroot()
@@ -70,4 +83,4 @@ def junit(path):
 
 if __name__ == "__main__":
     cmd, path = sys.argv[1], sys.argv[2]
-    print({"counts": counts, "problems": problems, "failures": failures, "junit": junit}[cmd](path))
+    print({"counts": counts, "problems": problems, "failures": failures, "tags": tags, "junit": junit}[cmd](path))

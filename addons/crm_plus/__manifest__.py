@@ -88,6 +88,7 @@
         "wizard/crm_plus_xlsx_export_views.xml",
         "wizard/crm_plus_report_customer_value_period_views.xml",
         "views/res_partner_dunning_views.xml",
+        "wizard/crm_plus_plan_reschedule_views.xml",
         "wizard/crm_plus_plan_step_done_views.xml",
         "views/crm_plus_menus.xml",
         "data/crm_plus_dashboard_data.xml",

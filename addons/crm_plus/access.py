@@ -157,6 +157,7 @@ CLIENT_CONTEXT_KEYS = {
     "crm_plus_abc_date_from": "period of the customer value report (figures of records the user may read)",
     "crm_plus_abc_date_to": "period of the customer value report (figures of records the user may read)",
     "crm_plus_top_groups": "a dashboard pivot's first groups only (fewer of the groups the user may read)",
+    "force_report_rendering": "Odoo's own key: real PDF statements in test mode (what the mail queue renders anyway)",
 }
 
 _ACL = "access rights and record rules"
@@ -248,10 +249,15 @@ PUBLIC_METHODS = {
     },
     "crm_plus.plan": {
         "action_cancel": ((FINANCE, SALE_MANAGER), "plans not cancelled; logged in the chatter"),
+        "action_open_reschedule": ((), f"{_READ}: opens the wizard, whose create and action are finance only"),
         "action_open_steps": ((), _READ),
         "action_track": ((), "any reader: recomputes done amounts from the documents themselves"),
         "create": ((), f"{_ACL} (finance, sales manager); 'cancelled' and computed fields refused"),
         "write": ((), f"{_ACL} (finance, sales manager); order, 'cancelled' and computed fields refused"),
+    },
+    "crm_plus.plan.reschedule": {
+        "action_apply": ((FINANCE,), "open installments of which nothing is paid; total kept; logged on the plan"),
+        "create": ((), f"{_ACL} (finance), checked again in create"),
     },
     "crm_plus.plan.step": {
         "action_cancel": ((FINANCE, SALE_MANAGER), "plan not started; logged in the chatter"),

@@ -30,11 +30,13 @@ from . import crm_plus_dunning_policy
 from . import crm_plus_dunning_promise
 from . import crm_plus_dunning_reminder
 from . import crm_plus_dunning_run
+from . import crm_plus_dunning_statement
 from . import crm_plus_existing_data
 from . import crm_plus_followup
 from . import crm_plus_plan
 from . import crm_plus_plan_action_type
 from . import crm_plus_plan_dunning
+from . import crm_plus_plan_reschedule
 from . import crm_plus_plan_step
 from . import crm_plus_plan_step_handoff
 from . import crm_plus_plan_template

@@ -131,7 +131,7 @@ class CrmPlusAttribute(models.Model):
     )
     print_on_quotation = fields.Boolean(
         string="Print on Quotation",
-        help="Orders only: print the value on the quotation / order PDF and show it on the customer portal."
+        help="Orders only: print the value on the quotation / order PDF and show it on the customer portal.",
     )
     section = fields.Char(default="General", translate=True, help="Group of the Attributes tab.")
     section_sequence = fields.Integer(default=10)

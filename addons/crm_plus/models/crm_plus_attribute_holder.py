@@ -74,6 +74,7 @@ class CrmPlusAttributeHolder(models.AbstractModel):
 
     def copy_data(self, default=None):
         hidden = self._crm_plus_hidden_fields(default)
+        self._crm_plus_fetch_attributes(exclude=hidden)
         if not hidden:
             return super().copy_data(default=default)
         # given as defaults, the fields are not read; then left out (copy writes them as superuser)
@@ -82,6 +83,22 @@ class CrmPlusAttributeHolder(models.AbstractModel):
             for name in hidden:
                 (vals or {}).pop(name, None)
         return vals_list
+
+    def _crm_plus_fetch_attributes(self, exclude=()):
+        """Read every attribute column of ``self`` in one query.
+
+        Odoo never prefetches manual fields (``x_attr_*``): reading them one by one (copy, printing) would cost a
+        query per attribute."""
+        names = [
+            name
+            for name, field in self._fields.items()
+            if name.startswith(FIELD_PREFIX)
+            and field.column_type
+            and name not in exclude
+            and self._has_field_access(field, "read")
+        ]
+        if names and self.ids:
+            self.fetch(names)
 
     def _crm_plus_hidden_fields(self, default=None):
         """Copied attribute fields the user may not read (and did not give in ``default``)."""
@@ -205,20 +222,27 @@ class CrmPlusAttributeHolder(models.AbstractModel):
             )
 
     def _crm_plus_check_options(self, attributes):
-        """Tags must be options of their own attribute (the field domain only guides the UI)."""
-        for attribute in attributes.filtered(lambda a: a.value_type == "tags"):
-            self.env.cr.execute(
+        """Tags must be options of their own attribute (the field domain only guides the UI): one query for all."""
+        tags = attributes.filtered(lambda a: a.value_type == "tags")
+        if not tags or not self.ids:
+            return
+        self.env.cr.execute(
+            SQL(" UNION ALL ").join(
                 SQL(
-                    """SELECT 1 FROM %s r JOIN crm_plus_attribute_option o ON o.id = r.option_id
-                        WHERE %s IN %s AND o.attribute_id != %s LIMIT 1""",
+                    """(SELECT %s FROM %s r JOIN crm_plus_attribute_option o ON o.id = r.option_id
+                        WHERE %s IN %s AND o.attribute_id != %s LIMIT 1)""",
+                    attribute.id,
                     SQL.identifier(attribute._relation_table()),
                     SQL.identifier("r", attribute._target().rel_column),
                     tuple(self.ids),
                     attribute.id,
                 )
+                for attribute in tags
             )
-            if self.env.cr.fetchone():
-                raise ValidationError(self.env._("“%(label)s” only accepts its own options.", label=attribute.name))
+        )
+        wrong = tags.browse([row[0] for row in self.env.cr.fetchall()])
+        if wrong:
+            raise ValidationError(self.env._("“%(label)s” only accepts its own options.", label=wrong[0].name))
 
     def _crm_plus_check_required(self, attributes):
         """One ValidationError naming, per record, the required attributes of ``attributes`` left empty.

@@ -1,6 +1,6 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Customer attributes in the customer-based reports (quotation rounds, customer value, receivables aging).
+"""Customer and order attributes in the reports (quotation rounds, customer value, receivables aging).
 
 Odoo 19's ``_read_group`` accepts a many2one path (``partner_id.x_attr_tier``), but the web client does not: its
 search view only turns a ``group_by`` into a group-by when the name is a field of the model, and the pivot and
@@ -10,6 +10,10 @@ for every attribute of a groupable type, a manual related field ``x_attr_<code>`
 generated views (search: group-by and filters; list: optional columns) showing the active ones, rebuilt with the
 partner views whenever the definitions change and removed with the attributes or the module. The report models
 check the attribute's *Visible to* groups themselves (``crm_plus.report.attribute.mixin``).
+
+Order attributes follow the same way in the quotation rounds report, related to the deal's last round
+(``last_order_id.x_attr_<code>``, see ``REPORT_SOURCES``). A report field is named after the attribute's field: when a
+customer attribute and an order attribute share a code, the report shows the customer's.
 """
 
 from lxml import etree
@@ -41,6 +45,13 @@ REPORT_MODELS = {
         "list": "crm_plus.crm_plus_report_aging_view_list_attributes",
     },
 }
+# report model -> {attribute target: the report's many2one to a record of that target}
+REPORT_SOURCES = {
+    "crm_plus.report.rounds": {PARTNER_MODEL: "partner_id", "sale.order": "last_order_id"},
+    "crm_plus.report.customer.value": {PARTNER_MODEL: "partner_id"},
+    "crm_plus.report.aging": {PARTNER_MODEL: "partner_id"},
+}
+REPORT_TARGETS = (PARTNER_MODEL, "sale.order")
 # attributes a report can be broken down by (free text and numbers are not categories)
 GROUPABLE_TYPES = ("selection", "boolean", "tags", "date", "datetime")
 
@@ -68,6 +79,7 @@ class CrmPlusAttribute(models.Model):
             label, help_ = attribute.name, attribute.help or False
             changed = fields_.filtered(
                 lambda f, a=attribute, g=groups, lb=label, h=help_: f.name == a.field_name
+                and f.related == a._report_related(f.model)
                 and (f.groups != g or f.field_description != lb or (f.help or False) != h)
             )
             if changed:
@@ -97,23 +109,38 @@ class CrmPlusAttribute(models.Model):
 
     @api.model
     def _report_attributes(self, exclude=None):
-        """Attributes the reports are broken down by, whose customer field exists.
+        """Attributes the reports are broken down by (of customers and orders), whose field exists.
 
-        Archived ones keep their report fields (like their customer fields: archiving is cheap and leaves the
+        Archived ones keep their report fields (like their own fields: archiving is cheap and leaves the
         registry alone); only the views leave them out."""
         attributes = (
             self.sudo()
             .with_context(active_test=False)
-            .search([("field_id", "!=", False), ("applies_to", "=", PARTNER_MODEL)])
+            .search([("field_id", "!=", False), ("applies_to", "in", REPORT_TARGETS)])
         )
         if exclude:
             attributes -= exclude
-        Partner = self.env[PARTNER_MODEL]
         return attributes.filtered(
             lambda a: a.value_type in GROUPABLE_TYPES
-            and a.field_name in Partner._fields
-            and Partner._fields[a.field_name].type == FIELD_TYPES[a.value_type]
+            and a.field_name in self.env[a.applies_to]._fields
+            and self.env[a.applies_to]._fields[a.field_name].type == FIELD_TYPES[a.value_type]
         )
+
+    def _report_related(self, model):
+        """``related`` of this attribute's field on the report ``model`` (False: the report does not show it)."""
+        self.ensure_one()
+        path = REPORT_SOURCES[model].get(self.applies_to)
+        return path and f"{path}.{self.field_name}"
+
+    @api.model
+    def _report_wanted(self, attributes):
+        """{(report model, field name): attribute}: customer attributes first, they win a shared code."""
+        wanted = {}
+        for attribute in attributes.sorted(lambda a: (a.applies_to != PARTNER_MODEL, a.id)):
+            for model in REPORT_MODELS:
+                if attribute._report_related(model):
+                    wanted.setdefault((model, attribute.field_name), attribute)
+        return wanted
 
     def _report_field_vals(self, model):
         self.ensure_one()
@@ -124,7 +151,7 @@ class CrmPlusAttribute(models.Model):
             "field_description": self.name,
             "help": self.help,
             "ttype": FIELD_TYPES[self.value_type],
-            "related": f"partner_id.{self.field_name}",
+            "related": self._report_related(model),
             "store": False,
             "readonly": True,
             "copied": False,
@@ -141,19 +168,25 @@ class CrmPlusAttribute(models.Model):
         A field cannot be removed while a view shows it, and a view cannot show a field that does not exist yet:
         views drop the stale fields first, then fields are removed and added, then views show the new ones."""
         attributes = self._report_attributes(exclude=exclude)
-        wanted = {(model, a.field_name): a for model in REPORT_MODELS for a in attributes}
+        wanted = self._report_wanted(attributes)
         existing = self._report_fields()
         stale = existing.filtered(
             lambda f: (f.model, f.name) not in wanted
             or f.ttype != FIELD_TYPES[wanted[f.model, f.name].value_type]
-            or f.related != f"partner_id.{f.name}"
+            or f.related != wanted[f.model, f.name]._report_related(f.model)
         )
         kept = {(f.model, f.name) for f in existing - stale}
-        shown = attributes.filtered("active")
+
+        def shown(keys):
+            return {
+                model: attributes.browse(
+                    [a.id for (m, _name), a in wanted.items() if m == model and a.active and (m, a.field_name) in keys]
+                ).sorted()
+                for model in REPORT_MODELS
+            }
+
         if stale:
-            self._write_report_views(
-                {model: shown.filtered(lambda a, m=model: (m, a.field_name) in kept) for model in REPORT_MODELS}
-            )
+            self._write_report_views(shown(kept))
             stale.unlink()
         missing = [a._report_field_vals(model) for (model, name), a in wanted.items() if (model, name) not in kept]
         if missing:
@@ -161,7 +194,7 @@ class CrmPlusAttribute(models.Model):
             attributes.visibility_group_ids._ensure_xml_id()
             self.env["ir.model.fields"].sudo().create(missing)
             attributes._copy_report_labels()
-        self._write_report_views(dict.fromkeys(REPORT_MODELS, shown))
+        self._write_report_views(shown(set(wanted)))
 
     @api.model
     def _refresh_report_models(self):
@@ -170,12 +203,11 @@ class CrmPlusAttribute(models.Model):
         Changing a customer field (options, type, labels) sets res.partner up again with new field objects, but
         not the manual related fields of other models that point to it: the report fields would keep the old
         customer field, e.g. its old options (a new option would then be a "wrong value" on the report)."""
-        Partner = self.env[PARTNER_MODEL]
         stale = [
             model
             for model in REPORT_MODELS
             if any(
-                field.related_field is not Partner._fields.get(name)
+                field.related_field is not self.env[field.related_field.model_name]._fields.get(name)
                 for name, field in self.env[model]._fields.items()
                 if name.startswith(FIELD_PREFIX)
             )
@@ -185,21 +217,27 @@ class CrmPlusAttribute(models.Model):
             self.pool._setup_models__(self.env.cr, stale)
 
     def _copy_report_labels(self):
-        """Labels and help of the report fields are those of the customer fields, in every language."""
-        names = [a.field_name for a in self if a.field_name]
-        if not names:
+        """Labels and help of the report fields are those of the attributes' fields, in every language."""
+        if not self.filtered("field_name"):
             return
         self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE ir_model_fields r SET field_description = p.field_description, help = p.help
-                     FROM ir_model_fields p
-                    WHERE p.model = %s AND p.name = r.name AND r.model IN %s AND r.name IN %s""",
-                PARTNER_MODEL,
-                tuple(REPORT_MODELS),
-                tuple(names),
-            )
-        )
+        for model, sources in REPORT_SOURCES.items():
+            for target, path in sources.items():
+                names = [a.field_name for a in self if a.field_name and a.applies_to == target]
+                if not names:
+                    continue
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE ir_model_fields r SET field_description = p.field_description, help = p.help
+                             FROM ir_model_fields p
+                            WHERE p.model = %s AND p.name = r.name AND r.model = %s AND r.name IN %s
+                              AND r.related = %s || '.' || r.name""",
+                        target,
+                        model,
+                        tuple(names),
+                        path,
+                    )
+                )
         self.env["ir.model.fields"].invalidate_model(["field_description", "help"])
         self.env.registry.clear_cache("stable")
 

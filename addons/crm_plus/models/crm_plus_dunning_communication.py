@@ -6,9 +6,9 @@ from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 
+from .. import dunning_channels
 from ..access import FINANCE
 from ..access import require_groups
-from .crm_plus_dunning_level import CHANNELS
 
 
 class CrmPlusDunningCommunication(models.Model):
@@ -29,7 +29,7 @@ class CrmPlusDunningCommunication(models.Model):
         "res.users", string="Salesperson", index=True, readonly=True, help="Salesperson of the customer."
     )
     date = fields.Date(required=True, index=True, readonly=True, default=fields.Date.context_today)
-    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    channel = fields.Selection(dunning_channels.selection, required=True, readonly=True)
     state = fields.Selection(
         [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed"), ("cancelled", "Cancelled")],
         required=True,
@@ -170,9 +170,11 @@ class CrmPlusDunningCommunication(models.Model):
     def _get_statement_lines(self, section=None):
         """The items of the statement by due date: all, or the ``invoice`` lines, or the ``prepayment`` requests."""
         self.ensure_one()
-        lines = self.line_ids
+        # fetched with the items of every communication rendered with this one (not one query per mail)
+        prefetch = self.browse(self._prefetch_ids).line_ids._ids
+        lines = self.line_ids.with_prefetch(prefetch)
         if section == "invoice":
             lines = lines.filtered("move_line_id")
         elif section == "prepayment":
             lines = lines.filtered("step_id")
-        return lines.sorted(lambda line: (line.date_due or fields.Date.today(), line.id))
+        return lines.with_prefetch(prefetch).sorted(lambda line: (line.date_due or fields.Date.today(), line.id))

@@ -4,7 +4,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
-from .crm_plus_dunning_level import CHANNELS
+from .. import dunning_channels
 
 
 class CrmPlusDunningCommunicationLine(models.Model):
@@ -39,7 +39,10 @@ class CrmPlusDunningCommunicationLine(models.Model):
     invoice_date = fields.Date(related="move_line_id.move_id.invoice_date")
     level_id = fields.Many2one("crm_plus.dunning.level", required=True, ondelete="restrict", readonly=True)
     channel = fields.Selection(
-        CHANNELS, required=True, readonly=True, help="The channel of the level this item was due for."
+        dunning_channels.selection,
+        required=True,
+        readonly=True,
+        help="The channel of the level this item was due for (before any fallback).",
     )
     # the communication's company, set once when the run inserts the item (multi-company rule)
     company_id = fields.Many2one(related="communication_id.company_id", store=True, index=True)

@@ -5,13 +5,10 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 
-# Channels a level can use; the key of the exactly-once guarantee is (step, level, channel).
-CHANNELS = [
-    ("email", "Email with statement"),
-    ("letter", "Printed letter"),
-    ("phone", "Phone call (salesperson)"),
-    ("escalation", "Escalation to the manager"),
-]
+from .. import dunning_channels
+
+# The channels a level can use are declared in dunning_channels (their switches are the fields below).
+COMMUNICATING_FIELDS = [channel.level_field for channel in dunning_channels.communicating()]
 
 
 class CrmPlusDunningLevel(models.Model):
@@ -55,14 +52,16 @@ class CrmPlusDunningLevel(models.Model):
         "(policy_id, days_overdue)", "Two levels of a policy cannot start on the same day."
     )
 
-    @api.constrains("channel_email", "channel_letter", "channel_phone", "channel_escalation", "mail_template_id")
+    @api.constrains(*COMMUNICATING_FIELDS, "mail_template_id")
     def _check_channels(self):
         for level in self:
-            if not level._get_channels():
+            channels = level._get_channels()
+            if not channels:
                 raise ValidationError(
                     self.env._("Dunning level %(level)s needs at least one channel.", level=level.display_name)
                 )
-            if level.channel_email and not level.mail_template_id:
+            mails = [code for code in channels if dunning_channels.REGISTRY[code].produces == "mail"]
+            if mails and not level.mail_template_id:
                 raise ValidationError(
                     self.env._(
                         "Dunning level %(level)s emails customers but has no template.", level=level.display_name
@@ -70,5 +69,6 @@ class CrmPlusDunningLevel(models.Model):
                 )
 
     def _get_channels(self):
+        """The codes of the channels this level communicates through (see dunning_channels)."""
         self.ensure_one()
-        return [channel for channel, _label in CHANNELS if self[f"channel_{channel}"]]
+        return [channel.code for channel in dunning_channels.communicating() if channel.enabled(self)]

@@ -41,6 +41,7 @@ from odoo import fields
 from odoo import models
 from odoo.tools import SQL
 
+from .. import dunning_channels
 from .. import receivables
 from ..locking import try_lock
 from .crm_plus_dunning_attention_mixin import MAX_ATTEMPTS
@@ -336,6 +337,7 @@ class CrmPlusDunningRun(models.AbstractModel):
                    COALESCE(p.user_id, st.user_id) AS salesman_id,
                    COALESCE(l.escalation_user_id, team.user_id, p.user_id, st.user_id) AS manager_id,
                    COALESCE(p.email, '') <> '' AS has_email,
+                   CASE ch.channel %(needs)s ELSE TRUE END AS has_needs,
                    EXISTS (SELECT 1 FROM crm_plus_dunning_promise h
                             WHERE h.partner_id = st.partner_id AND h.state = 'broken'
                               AND h.broken_notified IS NOT TRUE) AS broken_promise
@@ -344,11 +346,7 @@ class CrmPlusDunningRun(models.AbstractModel):
               JOIN crm_plus_dunning_level l ON l.id = pl.level_id
               JOIN res_partner p ON p.id = st.partner_id
               LEFT JOIN crm_team team ON team.id = st.team_id
-             CROSS JOIN LATERAL unnest(array_remove(ARRAY[
-                    CASE WHEN l.channel_email THEN 'email' END,
-                    CASE WHEN l.channel_letter THEN 'letter' END,
-                    CASE WHEN l.channel_phone THEN 'phone' END,
-                    CASE WHEN l.channel_escalation THEN 'escalation' END], NULL)) AS ch(channel)
+             CROSS JOIN LATERAL unnest(array_remove(ARRAY[%(channels)s], NULL)) AS ch(channel)
              WHERE NOT EXISTS (
                     -- the expression of the unique key, so that its index answers
                     SELECT 1 FROM crm_plus_dunning_communication_line k
@@ -358,6 +356,16 @@ class CrmPlusDunningRun(models.AbstractModel):
           ORDER BY st.partner_id, st.date_due, st.move_line_id, st.step_id
             """,
             leveled=self._leveled_items_query(today, partner_ids, company_ids),
+            # the channels each level switches on, and whether the customer has what each one needs
+            channels=SQL(", ").join(
+                SQL("CASE WHEN %s THEN %s END", channel.enabled_sql("l"), channel.code)
+                for channel in dunning_channels.communicating()
+            ),
+            needs=SQL(" ").join(
+                SQL("WHEN %s THEN %s", channel.code, channel.needs_sql("p"))
+                for channel in dunning_channels.communicating()
+                if channel.needs
+            ),
         )
 
     @api.model
@@ -483,13 +491,17 @@ class CrmPlusDunningRun(models.AbstractModel):
     def _dunning_write(self, today, rows):
         """Communications and their items (the exactly-once keys) for ``rows`` of pending keys."""
         # one communication per customer, level, channel and company (a customer may buy from several companies);
-        # no email: a letter with a phone call instead
+        # a customer without what a channel needs gets its fallback (no email: a letter with a phone call);
+        # the item's key keeps the channel it was due for
         groups = defaultdict(list)
         for row in rows:
             channel = row["channel"]
-            if channel == "email" and not row["has_email"]:
-                channel = "letter"
+            if not row["has_needs"]:
+                channel = dunning_channels.REGISTRY[channel].fallback
+                if not channel:
+                    continue  # nothing to fall back to: the key stays pending
             groups[row["partner_id"], row["level_id"], channel, row["company_id"]].append(row)
+        fallbacks = {channel.fallback for channel in dunning_channels.communicating() if "email" in channel.needs}
         Communication = self.env["crm_plus.dunning.communication"].with_context(
             tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
         )
@@ -510,11 +522,13 @@ class CrmPlusDunningRun(models.AbstractModel):
                     "user_id": first["salesman_id"],
                     "date": today,
                     "amount_residual": sum(amounts.values()),
-                    "missing_email": channel == "letter" and not first["has_email"],
+                    "missing_email": channel in fallbacks and not first["has_email"],
                     "broken_promise": partner_id in broken,
                     "escalation_user_id": first["manager_id"] if channel == "escalation" else False,
-                    # emails, calls and escalations are made by the dispatch phase; a letter waits for printing
-                    "dispatch_pending": channel != "letter" or not first["has_email"],
+                    # mails and activities are made by the dispatch phase; a document waits for printing
+                    "dispatch_pending": dunning_channels.REGISTRY[channel].dispatched_by_run(
+                        channel in fallbacks and not first["has_email"]
+                    ),
                 }
             )
         communications = Communication.create(vals_list)
@@ -653,6 +667,9 @@ class CrmPlusDunningRun(models.AbstractModel):
         lines.order_id.mapped("name")
         lines.step_id.mapped("name")
         lines.move_line_id.move_id.mapped("invoice_date")
+        # what the statements show of each item, computed for all items at once (not per communication)
+        lines.mapped("name")
+        lines.mapped("invoice_date")
         communications.partner_id.mapped("lang")
         by_template = defaultdict(list)
         for communication in communications:
@@ -700,41 +717,31 @@ class CrmPlusDunningRun(models.AbstractModel):
         return self.with_context(lang=user.lang or self.env.lang).env
 
     def _schedule_activities(self, communications):
-        """Phone calls, escalations and the call replacing a missing email, as activities."""
+        """The activities the channels of ``communications`` ask for (calls, escalations, the call replacing a
+        missing email: see ``dunning_channels``), in their recipients' languages; sent once scheduled where the
+        channel says so."""
         # ids from the cached xmlid lookup: no existence check query per chunk
         xmlid_to_id = self.env["ir.model.data"]._xmlid_to_res_id
-        call = xmlid_to_id("mail.mail_activity_data_call", raise_if_not_found=False)
-        todo = xmlid_to_id("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("crm_plus.dunning.communication")
         today = fields.Date.context_today(self)
         vals_list, done = [], []
         for communication in communications:
-            channel = communication.channel
-            if channel == "escalation":
-                user, activity_type = communication.escalation_user_id, todo
-                # the to-do in its recipient's language, not the job's
-                summary = self._in_lang(user)._("Dunning escalation")
-            elif channel == "phone" or (channel == "letter" and communication.missing_email):
-                user, activity_type = communication.user_id, call
-                env = self._in_lang(user)
-                summary = (
-                    env._("Call the customer about overdue payments")
-                    if channel == "phone"
-                    else env._("No email on file: send the letter and call the customer")
-                )
-            else:
+            channel = dunning_channels.REGISTRY.get(communication.channel)
+            planned = channel and channel.activity(self, communication)
+            if not planned:
                 continue
+            user, activity_type, summary = planned
             vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": communication.id,
-                    "activity_type_id": activity_type or False,
+                    "activity_type_id": xmlid_to_id(activity_type, raise_if_not_found=False) or False,
                     "summary": summary,
                     "user_id": user.id or self.env.uid,
                     "date_deadline": today,
                 }
             )
-            if channel in ("phone", "escalation"):
+            if channel.done_when_dispatched:
                 done.append(communication.id)
         if vals_list:
             # sudo: the run creates phone-call/escalation activities for salespeople and managers, not for itself
@@ -766,7 +773,8 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     def _dispatch(self, communications):
         """Queue the emails and schedule the calls and escalations of ``communications``."""
-        self._queue_mails(communications.filtered(lambda c: c.channel == "email"))
+        mails = dunning_channels.channels(produces=("mail",))
+        self._queue_mails(communications.filtered(lambda c: dunning_channels.REGISTRY[c.channel] in mails))
         self._schedule_activities(communications)
 
     def _dispatch_chunk(self, chunk_size):

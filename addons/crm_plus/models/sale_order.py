@@ -28,7 +28,10 @@ whose customer, terms, pricelist, salesperson or line figures (price, discount,
 taxes, cost, quantity) change is evaluated again and the change is refused when
 a rule holds it back; cancelling or setting an order back to quotation drops
 its approval. The company's *Order approval* setting (every order / when a
-rule matches / never) decides which orders need one.
+rule matches / never) decides which orders need one. The order fields that are
+rule inputs are ``_crm_plus_approval_order_fields(vals)``: rule types extend it
+(attribute rules add the attributes they read; the bridge, those its routes'
+conditions read).
 """
 
 from markupsafe import Markup

@@ -140,7 +140,7 @@ class SaleOrder(models.Model):
             return []
         # sudo: the consultant chose to print these values for whoever receives the document (customer included)
         order = self.sudo()
-        filled = {}
+        order._crm_plus_fetch_attributes()
         self.flush_recordset()
         self.env.cr.execute(
             SQL(

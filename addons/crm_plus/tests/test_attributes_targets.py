@@ -103,6 +103,36 @@ class TestAttributeTargets(TargetCommon):
         self.o_ref.invalidate_recordset(["value_count"])
         self.assertEqual(self.o_ref.value_count, 1)
 
+    def test_export_import_round_trip(self):
+        order = self._order(
+            x_attr_project_ref="P-7",
+            x_attr_units=0,
+            x_attr_deal_size="big",
+            x_attr_channels=[Command.set(self.o_tags.option_ids.ids)],
+        )
+        names = ["id", "x_attr_project_ref", "x_attr_units", "x_attr_deal_size", "x_attr_channels"]
+        # as a CSV/XLSX file carries them: text cells
+        rows = [
+            ["" if v is None or (v is False and not isinstance(v, bool)) else str(v) for v in row]
+            for row in order.with_env(self.env).export_data(names)["datas"]
+        ]
+        order.write(
+            {
+                "x_attr_project_ref": False,
+                "x_attr_units": False,
+                "x_attr_deal_size": False,
+                "x_attr_channels": [Command.clear()],
+            }
+        )
+        result = self.env["sale.order"].with_user(self.salesman).load(names, rows)
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(result["ids"], order.ids)
+        order.invalidate_recordset()
+        self.assertEqual((order.x_attr_project_ref, order.x_attr_deal_size), ("P-7", "big"))
+        self.assertEqual(order.x_attr_channels, self.o_tags.option_ids)
+        self.env.cr.execute("SELECT x_attr_units FROM sale_order WHERE id = %s", [order.id])
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "0 survives the round trip")
+
     def test_generated_views_per_target(self):
         form = self.env["sale.order"].get_view(view_type="form")["arch"]
         self.assertIn('name="crm_plus_attributes"', form)
@@ -116,6 +146,21 @@ class TestAttributeTargets(TargetCommon):
         # customers have no attribute in this class: their generated views stay archived
         self.assertFalse(self.env.ref("crm_plus.res_partner_view_form_attributes").active)
         self.assertTrue(self.env.ref("crm_plus.sale_order_view_form_attributes").active)
+
+    def test_rounds_report_by_order_attribute(self):
+        big = self._order(x_attr_deal_size="big")
+        small = self._order(x_attr_deal_size="small")
+        Report = self.env["crm_plus.report.rounds"]
+        self.assertEqual(Report._fields["x_attr_deal_size"].related, "last_order_id.x_attr_deal_size")
+        groups = dict(Report._read_group([("order_id", "in", (big | small).ids)], ["x_attr_deal_size"], ["__count"]))
+        self.assertEqual(groups, {"big": 1, "small": 1})
+        search = Report.get_view(view_type="search")["arch"]
+        self.assertIn("crm_plus_groupby_x_attr_deal_size", search)
+        self.assertNotIn("x_attr_deal_size", self.env["crm_plus.report.aging"]._fields, "a customer-based report")
+        # a customer attribute of the same code wins the report field
+        self._attribute("deal_size", "boolean")
+        self._dirty()
+        self.assertEqual(Report._fields["x_attr_deal_size"].related, "partner_id.x_attr_deal_size")
 
     def test_copy_keeps_values(self):
         order = self._order(x_attr_project_ref="P-9", x_attr_units=0)
@@ -309,3 +354,22 @@ class TestAttributeTravel(TargetCommon):
         self.assertNotIn(b"not printed", html)
         order.write({"x_attr_tier": False})
         self.assertEqual(order._crm_plus_printed_attributes(), [])
+
+    def _round_queries(self, vals):
+        self._order(**vals).with_user(self.salesman).action_new_round()  # warm the caches
+        order = self._order(**vals)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        order.with_user(self.salesman).action_new_round()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - start
+
+    def test_new_round_costs_no_query_per_attribute(self):
+        before = self._round_queries({"x_attr_internal": "a"})
+        kinds = {"char": "x", "integer": 3, "float": 2.5, "date": "2024-05-01", "boolean": True, "text": "t"}
+        for kind in kinds:
+            self._attribute(f"extra_{kind}", kind, applies_to="sale.order")
+        self._dirty()
+        after = self._round_queries({"x_attr_internal": "a", **{f"x_attr_extra_{k}": v for k, v in kinds.items()}})
+        self.assertEqual(after, before, "6 more attributes, the same queries")

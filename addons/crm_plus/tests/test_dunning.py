@@ -403,7 +403,7 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         self.assertFalse(mail_en.attachment_ids)
         self.assertTrue(comm_en.statement_pending)
         # the queue renders and sends in chunks (here one mail each)
-        with patch("odoo.addons.crm_plus.models.mail_mail.STATEMENT_CHUNK", 1):
+        with patch("odoo.addons.crm_plus.models.crm_plus_dunning_statement.STATEMENT_CHUNK", 1):
             (mail_en | mail_zh).send(raise_exception=False)
         self.assertEqual(len(mail_en.attachment_ids), 1, "the statement is attached")
         self.assertEqual(len(mail_zh.attachment_ids), 1)

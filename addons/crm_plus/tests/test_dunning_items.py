@@ -3,8 +3,10 @@
 """Dunning items are what customers really owe: invoices' receivable lines and uninvoiced prepayments."""
 
 import importlib.util
+import io
 from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 from psycopg2.errors import CheckViolation
 from psycopg2.errors import UniqueViolation
@@ -14,6 +16,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 from odoo.tools import mute_logger
+from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.crm_plus.access import trusted_context
 
@@ -288,3 +291,32 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
                 for text in (html, pdf_html):
                     for expected in (*words, invoice.name, order.name):
                         self.assertIn(expected, text)
+
+    def test_statements_of_a_chunk_rendered_by_one_wkhtmltopdf_call(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        customers = self.env["res.partner"]
+        for index in range(3):
+            customer = self._customer(self.env, f"Chunk {index}", lang="zh_CN" if index == 1 else "en_US")
+            self._invoice(customer, 100.0 * (index + 1), 5)
+            customers |= customer
+        self.Run._run(partner_ids=customers.ids)
+        communications = self.env["crm_plus.dunning.communication"].search([("partner_id", "in", customers.ids)])
+        self.assertEqual(len(communications), 3)
+        report = self.env.ref("crm_plus.action_report_dunning_statement")
+        Report = type(self.env["ir.actions.report"])
+        original, calls = Report._run_wkhtmltopdf, []
+
+        def counting(report_self, bodies, *args, **kwargs):
+            calls.append(len(bodies))
+            return original(report_self, bodies, *args, **kwargs)
+
+        with patch.object(Report, "_run_wkhtmltopdf", counting):
+            contents = communications.with_context(force_report_rendering=True)._crm_plus_render_statements(report)
+        self.assertEqual(calls, [1], "one wkhtmltopdf call, one document")
+        self.assertEqual(set(contents), set(communications.ids))
+        pages = 0
+        for content, extension in contents.values():
+            self.assertEqual(extension, "pdf")
+            self.assertTrue(content.startswith(b"%PDF"))
+            pages += PdfFileReader(io.BytesIO(content)).numPages
+        self.assertGreaterEqual(pages, 3, "a statement per customer, each its own PDF")

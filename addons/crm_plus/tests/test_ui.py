@@ -84,9 +84,10 @@ class TestUi(HttpCase):
             }
         )
 
-    # 1. consultant: define an attribute, fill it on a customer
+    # 1. consultant: define an attribute, fill it on a customer; then one of orders, filled on a quotation
     def test_01_attribute_tour(self):
-        self._registry_dirty = True  # the tour adds a field to res.partner
+        self._registry_dirty = True  # the tour adds a field to res.partner and one to sale.order
+        quotation = self._order(self.customer, price=100.0, user=self.consultant)  # "My Quotations"
         self.start_tour(
             "/odoo/action-crm_plus.crm_plus_attribute_action", "crm_plus_attribute_tour", login=self.consultant.login
         )
@@ -96,6 +97,11 @@ class TestUi(HttpCase):
         self.assertIn("x_attr_tour_licence", self.env["res.partner"]._fields)
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer["x_attr_tour_licence"], "LIC-2026-42")
+        self.assertEqual(
+            self.env["crm_plus.attribute"].search([("code", "=", "tour_project")]).applies_to, "sale.order"
+        )
+        quotation.invalidate_recordset()
+        self.assertEqual(quotation["x_attr_tour_project"], "PRJ-7")
 
     # 2. salesperson: round 1, a new round, compare, submit
     def test_02_rounds_tour(self):
@@ -163,7 +169,14 @@ class TestUi(HttpCase):
             }
         )
         payment_type = env["crm_plus.plan.action.type"].create(
-            {"name": "Tour collect", "code": "TOUR_PAY", "kind": "payment", "lead_days": 5}
+            # a prepayment request: money not invoiced yet is dunned only when collected before invoicing
+            {
+                "name": "Tour collect",
+                "code": "TOUR_PAY",
+                "kind": "payment",
+                "lead_days": 5,
+                "collect_before_invoice": True,
+            }
         )
         order = self._order(partner, price=900.0, date_order=fields.Datetime.now() - timedelta(days=60))
         plan = env["crm_plus.plan"].create(

@@ -5,9 +5,9 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 
+from .. import dunning_channels
 from ..access import FINANCE
 from ..access import require_groups
-from ..models.crm_plus_dunning_level import CHANNELS
 
 
 class CrmPlusDunningRunWizard(models.TransientModel):
@@ -44,6 +44,7 @@ class CrmPlusDunningRunWizard(models.TransientModel):
         return self.env.companies.ids
 
     def _fill_preview(self):
+        labels = dict(dunning_channels.selection(self))
         for wizard in self:
             # sudo (uid kept): the preview reads every customer's steps for finance (checked in create)
             preview = (
@@ -56,7 +57,7 @@ class CrmPlusDunningRunWizard(models.TransientModel):
                     {
                         "partner_id": row["partner_id"],
                         "level_id": row["level_id"],
-                        "channels": ", ".join(dict(CHANNELS)[channel] for channel in row["channels"]),
+                        "channels": ", ".join(labels.get(channel, channel) for channel in row["channels"]),
                         "step_count": row["step_count"],
                         "amount_residual": row["amount_residual"],
                         "missing_email": not row["has_email"],

@@ -161,6 +161,19 @@ class CrmPlusOaRoute(models.Model):
                     break
         return found
 
+    @api.model
+    def _crm_plus_oa_condition_fields(self, document_type):
+        """Names of the document's fields that the extra conditions of active routes read (first part of a path)."""
+        # sudo: the routes decide for every requester, whatever he may read of them
+        routes = self.sudo().search(
+            [("document_type", "=", document_type), ("filter_domain", "not in", (False, "", "[]"))]
+        )
+        return {
+            condition.field_expr.split(".", 1)[0]
+            for route in routes
+            for condition in Domain(literal_eval(route.filter_domain)).iter_conditions()
+        }
+
     def _crm_plus_oa_matches(self, record):
         self.ensure_one()
         # sudo: routes match on figures the requester may not read (margin, customer tags, overdue amounts)

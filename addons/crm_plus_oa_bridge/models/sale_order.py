@@ -279,6 +279,15 @@ class SaleOrder(models.Model):
             )
         return super()._crm_plus_reset_approval(comment)
 
+    def _crm_plus_approval_order_fields(self, vals):
+        """Order attributes a route's condition reads are rule inputs too: changing one withdraws the approval
+        (another route may take the order)."""
+        names = super()._crm_plus_approval_order_fields(vals)
+        attributes = {name for name in vals if name.startswith("x_attr_") and name not in names}
+        if attributes:
+            names = names | (self.env["crm_plus_oa.route"]._crm_plus_oa_condition_fields("order") & attributes)
+        return names
+
     def _crm_plus_oa_check_contract(self):
         route = self._crm_plus_oa_read("oa_route_id")
         if route.require_contract and not self._crm_plus_oa_contracts():
