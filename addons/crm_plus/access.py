@@ -249,10 +249,15 @@ PUBLIC_METHODS = {
     },
     "crm_plus.plan": {
         "action_cancel": ((FINANCE, SALE_MANAGER), "plans not cancelled; logged in the chatter"),
+        "action_open_reschedule": ((), f"{_READ}: opens the wizard, whose create and action are finance only"),
         "action_open_steps": ((), _READ),
         "action_track": ((), "any reader: recomputes done amounts from the documents themselves"),
         "create": ((), f"{_ACL} (finance, sales manager); 'cancelled' and computed fields refused"),
         "write": ((), f"{_ACL} (finance, sales manager); order, 'cancelled' and computed fields refused"),
+    },
+    "crm_plus.plan.reschedule": {
+        "action_apply": ((FINANCE,), "open installments of which nothing is paid; total kept; logged on the plan"),
+        "create": ((), f"{_ACL} (finance), checked again in create"),
     },
     "crm_plus.plan.step": {
         "action_cancel": ((FINANCE, SALE_MANAGER), "plan not started; logged in the chatter"),

@@ -36,6 +36,7 @@ from . import crm_plus_followup
 from . import crm_plus_plan
 from . import crm_plus_plan_action_type
 from . import crm_plus_plan_dunning
+from . import crm_plus_plan_reschedule
 from . import crm_plus_plan_step
 from . import crm_plus_plan_step_handoff
 from . import crm_plus_plan_template

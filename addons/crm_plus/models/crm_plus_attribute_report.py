@@ -254,8 +254,11 @@ class CrmPlusAttribute(models.Model):
                 if not view:
                     continue
                 arch = etree.tostring(archs[kind], encoding="unicode", pretty_print=True)
-                # sudo: generated views are rewritten from the definitions (admin-only writes)
-                view.sudo().write({"arch_db": arch, "active": bool(attributes)})
+                # sudo: generated views are compared and rewritten from the definitions (admin-only writes)
+                view = view.sudo()
+                if view.active == bool(attributes) and view.arch_db == arch:
+                    continue  # unchanged: no write, no view validation
+                view.write({"arch_db": arch, "active": bool(attributes)})
 
     def _report_search_arch(self):
         xpath = E.xpath(expr="/search", position="inside")

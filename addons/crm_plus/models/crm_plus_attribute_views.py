@@ -40,8 +40,11 @@ class CrmPlusAttribute(models.Model):
                 if not view:
                     continue
                 arch = etree.tostring(builders[kind](anchor), encoding="unicode", pretty_print=True)
-                # sudo: generated views are rewritten from the definitions (admin-only writes)
-                view.sudo().write({"arch_db": arch, "active": bool(shown)})
+                # sudo: generated views are compared and rewritten from the definitions (admin-only writes)
+                view = view.sudo()
+                if view.active == bool(shown) and view.arch_db == arch:
+                    continue  # unchanged (e.g. another target's attribute changed): no write, no view validation
+                view.write({"arch_db": arch, "active": bool(shown)})
 
     def _field_nodes(self, **attrs):
         """One node, or two complementary ones when edit groups lock the field for other users."""

@@ -170,9 +170,11 @@ class CrmPlusDunningCommunication(models.Model):
     def _get_statement_lines(self, section=None):
         """The items of the statement by due date: all, or the ``invoice`` lines, or the ``prepayment`` requests."""
         self.ensure_one()
-        lines = self.line_ids
+        # fetched with the items of every communication rendered with this one (not one query per mail)
+        prefetch = self.browse(self._prefetch_ids).line_ids._ids
+        lines = self.line_ids.with_prefetch(prefetch)
         if section == "invoice":
             lines = lines.filtered("move_line_id")
         elif section == "prepayment":
             lines = lines.filtered("step_id")
-        return lines.sorted(lambda line: (line.date_due or fields.Date.today(), line.id))
+        return lines.with_prefetch(prefetch).sorted(lambda line: (line.date_due or fields.Date.today(), line.id))

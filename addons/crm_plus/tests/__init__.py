@@ -16,9 +16,11 @@ from . import test_dunning
 from . import test_dunning_channels
 from . import test_dunning_isolation
 from . import test_dunning_items
+from . import test_dunning_portal
 from . import test_dunning_promises
 from . import test_existing_data
 from . import test_plan_generation
+from . import test_plan_reschedule
 from . import test_plan_tracking
 from . import test_product_analysis
 from . import test_reporting

@@ -1,3 +1,6 @@
+import importlib.util
+from pathlib import Path
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
@@ -373,3 +376,27 @@ class TestAttributeTravel(TargetCommon):
         self._dirty()
         after = self._round_queries({"x_attr_internal": "a", **{f"x_attr_extra_{k}": v for k, v in kinds.items()}})
         self.assertEqual(after, before, "6 more attributes, the same queries")
+
+
+@tagged("post_install", "-at_install")
+class TestAttributeMigration(AttributeCommon):
+    """19.0.1.8.0 on a database whose attributes predate applies_to: they stay customer attributes, untouched."""
+
+    def test_existing_attributes_become_customer_attributes(self):
+        tier = self._attribute(
+            "legacy_tier", "selection", option_ids=[Command.create({"name": "Gold", "code": "gold"})]
+        )
+        self._dirty()
+        partner = self.env["res.partner"].create({"name": "Legacy", "x_attr_legacy_tier": "gold"})
+        self.env.flush_all()
+        # the table as 19.0.1.7.0 left it: no applies_to column
+        self.env.cr.execute("ALTER TABLE crm_plus_attribute DROP COLUMN applies_to CASCADE")
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.8.0" / "pre-attribute_applies_to.py"
+        spec = importlib.util.spec_from_file_location("crm_plus_pre_applies_to", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "19.0.1.7.0")
+        self.env.cr.execute("SELECT applies_to, field_id FROM crm_plus_attribute WHERE id = %s", [tier.id])
+        self.assertEqual(self.env.cr.fetchone(), ("res.partner", tier.field_id.id))
+        self.env.cr.execute("SELECT x_attr_legacy_tier FROM res_partner WHERE id = %s", [partner.id])
+        self.assertEqual(self.env.cr.fetchone()[0], "gold")

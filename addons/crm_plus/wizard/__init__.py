@@ -2,6 +2,7 @@ from . import crm_plus_attribute_delete
 from . import crm_plus_dunning_run_wizard
 from . import crm_plus_handoff_wizard
 from . import crm_plus_handover
+from . import crm_plus_plan_reschedule
 from . import crm_plus_plan_step_done
 from . import crm_plus_report_customer_value_period
 from . import crm_plus_xlsx_export

@@ -22,6 +22,7 @@ from odoo.fields import Domain
 from odoo.addons.crm_plus.access import require_groups
 
 from ..access import OA_USER
+from .crm_plus_plan import plan_gate
 
 REQUEST_STATES = [
     ("pending", "Waiting for approval"),
@@ -171,7 +172,11 @@ class CrmPlusOaPlanChange(models.Model):
         """Refuse at once what the plan would refuse when applied (started plan, dates, amounts, total)."""
         # sudo: crm_plus's own checks of the plan, read as they will apply (the requester may edit the plan)
         plan = plan.sudo()
-        plan._check_editable()
+        if plan.is_started:
+            # a started plan: only its remaining installments move (crm_plus's rescheduling)
+            plan._crm_plus_check_reschedulable(plan.step_ids.browse([line["step_id"] for line in lines]))
+        else:
+            plan._check_editable()
         order_date = plan.order_id.date_order.date() if plan.order_id.date_order else False
         new_amounts = {line["step_id"]: line["amount"] for line in lines}
         for line in lines:
@@ -238,7 +243,11 @@ class CrmPlusOaPlanChange(models.Model):
         lines = [
             {"step_id": line.step_id.id, "date_due": line.date_due, "amount": line.amount} for line in change.line_ids
         ]
-        change.line_ids.step_id._crm_plus_oa_apply_changes(lines)
+        if change.plan_id.is_started:
+            # the remaining installments of a started plan: crm_plus's rescheduling, old and new schedule logged
+            plan_gate(change.plan_id)._crm_plus_apply_schedule(lines, change.reason)
+        else:
+            change.line_ids.step_id._crm_plus_oa_apply_changes(lines)
         change.write({"state": "applied"})
         change.activity_unlink([self._crm_plus_oa_activity_type], only_automated=False)
         change.plan_id.message_post(

@@ -189,12 +189,29 @@ class TestOaPlanChange(OaCommon):
         with self.assertRaises(UserError):
             self._request(reason=" ")
         self.assertFalse(Change.search([("plan_id", "=", self.plan.id)]))
-        # the plan starts while the request waits: the last approval is refused, the request stays
+        # the plan starts while the request waits: the paid deposit never moves, the last approval is refused
         change = self._request()
         trusted_context(self.deposit, crm_plus_plan_tracking=True).write({"amount_done": 1.0})
         change.with_user(self.finance).action_oa_approve()
-        with self.assertRaisesRegex(UserError, "has started"):
+        with self.assertRaisesRegex(UserError, "nothing is paid"):
             change.with_user(self.finance2).action_oa_approve()
+
+    def test_started_plan_reschedules_its_remaining_installments(self):
+        """A payment extension on a started plan: the approved change moves the open installment only."""
+        trusted_context(self.deposit, crm_plus_plan_tracking=True).write({"amount_done": 1.0})
+        self.assertTrue(self.plan.is_started)
+        new_date = self.balance.date_due + timedelta(days=45)
+        with self.assertRaisesRegex(UserError, "nothing is paid"):
+            self._request(deposit=self.total / 2)
+        change = self._request(deposit=self.deposit.amount, balance=self.balance.amount, balance_date=new_date)
+        self.assertEqual(change.line_ids.step_id, self.balance)
+        change.with_user(self.finance).action_oa_approve()
+        change.with_user(self.finance2).action_oa_approve()
+        self.assertEqual((change.state, self.balance.date_due), ("applied", new_date))
+        self.assertAlmostEqual(self.deposit.amount, self.total * 0.4, places=2)
+        history = self.plan.message_ids.filtered(lambda m: "Old schedule" in (m.body or ""))
+        self.assertTrue(history, "the old and the new schedule in the plan's chatter")
+        self.assertIn("New schedule", history[0].body)
 
     def test_access_to_requests(self):
         change = self._request()
