@@ -9,8 +9,9 @@ follow-up is 40 days old; a confirmed order for one customer in ten. A company r
 
 * day D: the job announces the due customers (note + To-Do each) vs. one set-based SELECT of every due date;
 * day D + 3: the job returns them to the pool vs. one bare UPDATE of the same rows;
-* per batch: queries (constant), and the run's peak memory.
-Everything is rolled back at the end (nothing committed but the bench data, removed with --keep 0).
+* per batch: queries (constant), and the run's peak memory;
+* a hand-over of 5,000 customers (their owner changes, tracked) by one wizard.
+Everything runs in one transaction, rolled back at the end: nothing is left in the database.
 """
 
 import time
@@ -27,7 +28,7 @@ args = parse_args(
     customers=(200_000, "owned customers"),
     due_pct=(1.0, "% of customers due (last follow-up 40 days ago)"),
     batch=(5000, "customers per batch"),
-    keep=(0, "1: keep the bench data"),
+    handover=(5000, "customers handed over by one wizard"),
 )
 
 from odoo import SUPERUSER_ID  # noqa: E402
@@ -41,7 +42,7 @@ USERS = 20
 
 
 def cleanup(cr):
-    cr.execute("SELECT id FROM res_partner WHERE name LIKE 'BenchPool %'")
+    cr.execute("SELECT id FROM res_partner WHERE name LIKE 'BenchPool C %' OR name = 'BenchPool template'")
     partners = tuple(r[0] for r in cr.fetchall())
     if partners:
         print(f"removing previous bench data ({len(partners)} customers)", flush=True)
@@ -89,7 +90,7 @@ def build(cr):
             INSERT INTO res_partner (name, complete_name, active, is_company, type, user_id, company_id,
                                      crm_plus_owner_date, autopost_bills, create_date, write_date, create_uid,
                                      write_uid)
-            SELECT 'BenchPool ' || i, 'BenchPool ' || i, TRUE, TRUE, 'contact',
+            SELECT 'BenchPool C ' || i, 'BenchPool C ' || i, TRUE, TRUE, 'contact',
                    (%(users)s::int[])[1 + i %% %(n_users)s],
                    %(company)s, %(since)s, 'ask', now() - interval '400 days', now(), 1, 1
               FROM generate_series(1, %(n)s) i
@@ -103,7 +104,7 @@ def build(cr):
     )
     cr.execute(
         "UPDATE res_partner SET commercial_partner_id = id"
-        " WHERE name LIKE 'BenchPool %' AND commercial_partner_id IS NULL"
+        " WHERE name LIKE 'BenchPool C %' AND commercial_partner_id IS NULL"
     )
     due_every = max(1, round(100 / args.due_pct)) if args.due_pct else 0
     cr.execute(
@@ -115,8 +116,8 @@ def build(cr):
               FROM res_partner p
              CROSS JOIN LATERAL (
                    SELECT (%(today)s::date - CASE WHEN %(every)s > 0 AND p.id %% %(every)s = 0 THEN 40
-                                                  ELSE p.id %% 29 END) AS day) d
-             WHERE p.name LIKE 'BenchPool %%' AND p.name != 'BenchPool template'
+                                                  ELSE p.id %% 23 END) AS day) d
+             WHERE p.name LIKE 'BenchPool C %%'
             """,
             today=today,
             every=due_every,
@@ -135,7 +136,7 @@ def build(cr):
                                     %(cols)s)
             SELECT 'BenchPool SO' || p.id, p.id, p.id, p.id, 'sale', now() - interval '20 days', %(tcols)s
               FROM res_partner p, sale_order t
-             WHERE t.id = %(template)s AND p.name LIKE 'BenchPool %%' AND p.id %% 10 = 0
+             WHERE t.id = %(template)s AND p.name LIKE 'BenchPool C %%' AND p.id %% 10 = 0
             """,
             cols=SQL(", ").join(SQL.identifier(c) for c in columns),
             tcols=SQL(", ").join(SQL.identifier("t", c) for c in columns),
@@ -176,8 +177,6 @@ def main():
     with reg.cursor() as cr:
         cleanup(cr)
         build(cr)
-        cr.commit()
-    with reg.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         Pool = env["crm_plus.pool"]
         with timed("floor: one SELECT of every due date (day D)", results):
@@ -206,12 +205,29 @@ def main():
         with timed("pool job, day D+3 (return)", results, baseline="floor: bare UPDATE of the returning customers"):
             stats = Pool._run(today=day3, batch_size=args.batch)
         print(f"  {stats}")
+        # hand-over: one salesperson's customers move to another by one wizard
+        users = env["res.users"].search([("login", "=like", "benchpool_%")], order="id", limit=2)
+        # the first salesperson keeps exactly `handover` customers, the others go to the second
+        env.flush_all()
+        cr.execute(
+            SQL(
+                "UPDATE res_partner SET user_id = %s WHERE user_id = %s AND id NOT IN "
+                "(SELECT id FROM res_partner WHERE user_id = %s ORDER BY id LIMIT %s)",
+                users[1].id,
+                users[0].id,
+                users[0].id,
+                args.handover,
+            )
+        )
+        env.invalidate_all()
+        owned = env["res.partner"].search_count([("user_id", "=", users[0].id)])
+        wizard = env["crm_plus.handover"].create({"from_user_id": users[0].id, "to_user_id": users[1].id})
+        with timed(f"hand-over of {owned} customers (one wizard)", results):
+            wizard.action_apply()
+            env.flush_all()
+        print("  " + wizard.report.replace("\n", "; "))
         print(f"peak memory {max_rss_mb():.0f} MB")
         cr.rollback()
-    if not args.keep:
-        with reg.cursor() as cr:
-            cleanup(cr)
-            cr.commit()
 
 
 main()

@@ -54,6 +54,7 @@
         "views/crm_plus_dunning_communication_views.xml",
         "views/crm_plus_dunning_run_wizard_views.xml",
         "views/crm_plus_dunning_promise_views.xml",
+        "views/crm_plus_portal_templates.xml",
         "security/crm_plus_plan_security.xml",
         "data/crm_plus_plan_action_type_data.xml",
         "views/crm_plus_plan_action_type_views.xml",

@@ -33,6 +33,7 @@ import logging
 import time
 from collections import defaultdict
 from contextlib import contextmanager
+from datetime import date
 
 from psycopg2 import errors as pg_errors
 
@@ -368,6 +369,34 @@ class CrmPlusDunningRun(models.AbstractModel):
             ),
         )
 
+    def _crm_plus_open_items_of(self, partner):
+        """The open items of one customer (due or not) for its portal: documents, due dates, open amounts."""
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT it.move_line_id, it.step_id, it.date_due, it.amount_residual, it.currency_id,
+                       GREATEST(%(today)s::date - it.date_due, 0) AS days_overdue,
+                       COALESCE(am.name, so.name || ' / ' || COALESCE(s.name->>%(lang)s, s.name->>'en_US', ''))
+                           AS name
+                  FROM (%(items)s) it
+                  LEFT JOIN account_move am ON am.id = it.move_id
+                  LEFT JOIN sale_order so ON so.id = it.order_id
+                  LEFT JOIN crm_plus_plan_step s ON s.id = it.step_id
+              ORDER BY it.date_due, it.move_line_id, it.step_id
+                """,
+                today=today,
+                lang=partner.lang or "en_US",
+                items=self._items_query(date.max, partner.ids),
+            )
+        )
+        rows = self.env.cr.dictfetchall()
+        currencies = self.env["res.currency"].browse({row["currency_id"] for row in rows})
+        for row in rows:
+            row["currency"] = currencies.browse(row["currency_id"])
+        return rows
+
     @api.model
     def _overdue_totals(self, today=None, partner_ids=None, company_ids=None):
         """{customer: open overdue amount} the run works from (before levels and start dates): it equals the
@@ -663,10 +692,14 @@ class CrmPlusDunningRun(models.AbstractModel):
         if not communications:
             return Mail
         # prefetch what the bodies read: items (their invoices, orders and steps), customers, levels, companies
+        # (fetch, not mapped: on more than PREFETCH_MAX records mapped() reads that one column only, and the
+        # bodies would then read the other columns one communication at a time)
         lines = communications.line_ids
-        lines.order_id.mapped("name")
-        lines.step_id.mapped("name")
-        lines.move_line_id.move_id.mapped("invoice_date")
+        lines.fetch(["move_line_id", "step_id", "order_id", "date_due", "days_overdue", "amount_residual"])
+        lines.order_id.fetch(["name"])
+        lines.step_id.fetch(["name"])
+        lines.move_line_id.fetch(["move_id"])
+        lines.move_line_id.move_id.fetch(["name", "invoice_date"])
         # what the statements show of each item, computed for all items at once (not per communication)
         lines.mapped("name")
         lines.mapped("invoice_date")

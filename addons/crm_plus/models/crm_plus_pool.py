@@ -9,12 +9,12 @@ Invariants:
 * the return date is the earliest of *last follow-up by the owner + N days* and *last confirmed order + M days*;
   both clocks start no earlier than the day the owner got the customer (``crm_plus_owner_date``, else its
   creation) and a follow-up counts from the day it was logged (``LEAST(date, create_date)``);
-* nobody loses a customer unannounced: the owner is told (a To-Do and a note on the customer) ``notice_days``
-  before, and the customer returns on the announced day (``crm_plus_pool_return_date``), never earlier; a
-  follow-up or a won deal that moves the return date past the announced one cancels the announcement;
+* nobody loses a customer unannounced: the owner is told (a To-Do on the customer) ``notice_days`` before,
+  and the customer returns on the announced day (``crm_plus_pool_return_date``), never earlier; a follow-up
+  or a won deal that moves the return date past the announced one cancels the announcement;
 * the job is idempotent (a second run the same day changes nothing) and works in batches of owned customers
   (keyset on the id), each with a constant number of queries: one read of the batch with its last follow-up and
-  last won deal, one UPDATE per kind of change, one batch of notes and one of To-Dos; the cron commits after
+  last won deal, one UPDATE per kind of change, one batch of To-Dos, one of notes (returns); the cron commits after
   each batch, so an interrupted run resumes where it stopped.
 """
 
@@ -160,7 +160,7 @@ class CrmPlusPool(models.AbstractModel):
         )
 
     def _announce(self, announce):
-        """Store each announced date, tell each owner with a To-Do and note it on the customer."""
+        """Store each announced date and tell each owner with a To-Do on the customer (shown in its chatter)."""
         self.env.cr.execute(
             SQL(
                 """UPDATE res_partner p SET crm_plus_pool_return_date = v.day
@@ -173,25 +173,17 @@ class CrmPlusPool(models.AbstractModel):
         partners = self.env["res.partner"].sudo().browse(list(announce))
         # one read for the batch: creating the To-Dos reads each customer (else one query per customer)
         partners.mapped("display_name")
-        bodies = {}
-        activities = []
-        for pid, (owner_id, day) in announce.items():
-            date_text = fields.Date.to_string(day)
-            bodies[pid] = Markup("<p>%s</p>") % self.env._(
-                "Returns to the customer pool on %(date)s unless its owner follows it up or it confirms an order.",
-                date=date_text,
-            )
-            activities.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": pid,
-                    "activity_type_id": notice.id,
-                    "summary": self.env._("Returns to the pool on %(date)s", date=date_text),
-                    "user_id": owner_id,
-                    "date_deadline": day,
-                }
-            )
-        partners._message_log_batch(bodies=bodies)
+        activities = [
+            {
+                "res_model_id": model_id,
+                "res_id": pid,
+                "activity_type_id": notice.id,
+                "summary": self.env._("Returns to the pool on %(date)s", date=fields.Date.to_string(day)),
+                "user_id": owner_id,
+                "date_deadline": day,
+            }
+            for pid, (owner_id, day) in announce.items()
+        ]
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activities)
 
     def _return(self, returns):

@@ -16,6 +16,7 @@ from . import test_dunning
 from . import test_dunning_channels
 from . import test_dunning_isolation
 from . import test_dunning_items
+from . import test_dunning_portal
 from . import test_dunning_promises
 from . import test_existing_data
 from . import test_plan_generation

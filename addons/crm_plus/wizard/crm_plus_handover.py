@@ -164,20 +164,34 @@ class CrmPlusHandover(models.TransientModel):
 
     # -------------------------------------------------------------- moves (sudo records, after action_apply's checks)
 
+    def _reassign(self, records, target):
+        """One write for the batch, then one note per record: no per-record tracking message and no "you have
+        been assigned" email for each of thousands of records (the report and the notes say what moved)."""
+        if not records:
+            return
+        records.with_context(mail_notrack=True, mail_auto_subscribe_no_notify=True).write({"user_id": target.id})
+        body = Markup("<p>%s</p>") % self.env._(
+            "Handed over from %(leaver)s to %(successor)s by %(manager)s.",
+            leaver=self.from_user_id.name,
+            successor=target.name,
+            manager=self.env.user.name,
+        )
+        records._message_log_batch(bodies=dict.fromkeys(records.ids, body))
+
     def _move_customer(self, partners, target):
-        partners.write({"user_id": target.id})
+        self._reassign(partners, target)
 
     def _move_lead(self, leads, target):
-        leads.write({"user_id": target.id})
+        self._reassign(leads, target)
 
     def _move_quotation(self, orders, target):
-        orders.write({"user_id": target.id})
+        self._reassign(orders, target)
 
     def _move_step(self, steps, target):
-        steps.write({"user_id": target.id})
+        self._reassign(steps, target)
 
     def _move_followup(self, followups, target):
-        followups.write({"user_id": target.id})
+        self._reassign(followups, target)
 
     def _move_approval(self, orders, target):
         source = self.from_user_id
