@@ -170,9 +170,10 @@ class CrmPlusDunningCommunication(models.Model):
     def _get_statement_lines(self, section=None):
         """The items of the statement by due date: all, or the ``invoice`` lines, or the ``prepayment`` requests."""
         self.ensure_one()
-        # fetched with the items of every communication rendered with this one (not one query per mail)
-        prefetch = self.browse(self._prefetch_ids).line_ids._ids
-        lines = self.line_ids.with_prefetch(prefetch)
+        # fetched with the items of every communication rendered with this one (not one query per mail): the
+        # items' lazy prefetch set (the ORM's, over all those communications) survives the filter
+        lines = self.line_ids
+        prefetch = lines._prefetch_ids
         if section == "invoice":
             lines = lines.filtered("move_line_id")
         elif section == "prepayment":
