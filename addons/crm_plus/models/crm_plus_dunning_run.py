@@ -699,10 +699,14 @@ class CrmPlusDunningRun(models.AbstractModel):
         if not communications:
             return Mail
         # prefetch what the bodies read: items (their invoices, orders and steps), customers, levels, companies
+        # (fetch, not mapped: on more than PREFETCH_MAX records mapped() reads that one column only, and the
+        # bodies would then read the other columns one communication at a time)
         lines = communications.line_ids
-        lines.order_id.mapped("name")
-        lines.step_id.mapped("name")
-        lines.move_line_id.move_id.mapped("invoice_date")
+        lines.fetch(["move_line_id", "step_id", "order_id", "date_due", "days_overdue", "amount_residual"])
+        lines.order_id.fetch(["name"])
+        lines.step_id.fetch(["name"])
+        lines.move_line_id.fetch(["move_id"])
+        lines.move_line_id.move_id.fetch(["name", "invoice_date"])
         # what the statements show of each item, computed for all items at once (not per communication)
         lines.mapped("name")
         lines.mapped("invoice_date")
