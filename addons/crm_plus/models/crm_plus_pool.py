@@ -41,7 +41,8 @@ class CrmPlusPool(models.AbstractModel):
         """Announce and carry out the returns to the pool of every company with a rule; returns the counts."""
         today = today or fields.Date.context_today(self)
         stats = {"announced": 0, "cancelled": 0, "returned": 0}
-        companies = self.env["crm_plus.pool.rule"].sudo().search([])._read_group([], ["company_id"])
+        # sudo: the job runs for every company with an active rule
+        companies = self.env["crm_plus.pool.rule"].sudo()._read_group([], ["company_id"])
         if not companies:
             return stats
         company_ids = tuple(company.id for (company,) in companies)

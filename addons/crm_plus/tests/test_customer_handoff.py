@@ -50,6 +50,19 @@ class TestCustomerHandoff(CustomerCommon):
         # who was in the chain reads it
         self.assertEqual(len(chain.with_user(self.seller_b).read(["note"])), 2)
 
+    def test_role_resolved_to_a_user(self):
+        Wizard = self.env["crm_plus.handoff.wizard"].with_user(self.salesman)
+        values = {"res_model": "crm.lead", "res_id": self.lead.id, "note": "Your call"}
+        self.assertEqual(Wizard.create({**values, "role": "team_leader"}).user_id, self.leader)
+        self.assertEqual(Wizard.create({**values, "role": "department_manager"}).user_id, self.boss)
+        Wizard.create({**values, "role": "department_manager"}).action_apply()
+        self.assertEqual(self.lead.user_id, self.boss)
+        # Bea manages the department, nobody manages hers: nobody to hand off to
+        with self.assertRaises(UserError):
+            self.env["crm_plus.handoff.wizard"].with_user(self.boss).create(
+                {**values, "role": "department_manager"}
+            ).action_apply()
+
     def test_quotation_and_plan_step(self):
         self._hand_off(self.salesman, self.order, self.seller_b)
         self.assertEqual(self.order.user_id, self.seller_b)

@@ -156,7 +156,10 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
         _receivable(invoice | refund).reconcile()
         prepaid = self._customer(self.env, "Agree Prepayment")
         self._order(self.env, prepaid, [35, 5, -3])
-        customers = only_invoice | covered | partly | prepaid
+        credited = self._customer(self.env, "Agree Open Credit")
+        self._invoice(credited, 300.0, 10)
+        self._invoice(credited, 40.0, 2, move_type="out_refund")  # not reconciled: an open credit
+        customers = only_invoice | covered | partly | prepaid | credited
         self.env.flush_all()
         aging = dict(
             self.env["crm_plus.report.aging"]._read_group(
@@ -165,10 +168,14 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
         )
         dunning = self.Run._overdue_totals(partner_ids=customers.ids)
         self.assertEqual({partner.id: total for partner, total in aging.items()}, dunning)
-        self.assertEqual(dunning, {only_invoice.id: 300.0, covered.id: 200.0, partly.id: 300.0, prepaid.id: 200.0})
-        # and what the run sends at the customers' levels adds up to the same
+        self.assertEqual(
+            dunning,
+            {only_invoice.id: 300.0, covered.id: 200.0, partly.id: 300.0, prepaid.id: 200.0, credited.id: 260.0},
+        )
+        # and what the run sends at the customers' levels adds up to the same (open credits are not dunned)
         self.Run._run(partner_ids=customers.ids)
-        for customer in customers:
+        self.assertEqual(sum(self._email_items(credited).mapped("amount_residual")), 300.0)
+        for customer in customers - credited:
             sent = sum(self._email_items(customer).mapped("amount_residual"))
             self.assertEqual(sent, dunning[customer.id], customer.name)
 

@@ -8,23 +8,23 @@ from ..access import trusted_context
 
 class CrmPlusAttributeDelete(models.TransientModel):
     _name = "crm_plus.attribute.delete"
-    _description = "Confirm the deletion of customer attributes holding values"
+    _description = "Confirm the deletion of attributes holding values"
 
     attribute_ids = fields.Many2many(
         "crm_plus.attribute", string="Attributes", required=True, context={"active_test": False}
     )
-    partner_count = fields.Integer(string="Customers losing data", compute="_compute_partner_count")
+    partner_count = fields.Integer(string="Records losing data", compute="_compute_partner_count")
     message = fields.Text(compute="_compute_partner_count")
 
     @api.depends("attribute_ids")
     def _compute_partner_count(self):
         for wizard in self:
             counts = wizard.attribute_ids._value_counts()
-            # one customer may hold values for several attributes: count customers, not values
+            # one record may hold values for several attributes: count records, not values
             wizard.partner_count = wizard._partners_with_values()
             wizard.message = self.env._(
-                "%(count)s customers hold values for %(names)s. Deleting removes the field and these values "
-                "for good. Archiving hides the attribute and keeps the values.",
+                "%(count)s records (customers, orders or opportunities) hold values for %(names)s. Deleting "
+                "removes the field and these values for good. Archiving hides the attribute and keeps the values.",
                 count=wizard.partner_count,
                 names=", ".join(f"{a.name} ({counts.get(a.id, 0)})" for a in wizard.attribute_ids),
             )

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from markupsafe import Markup
 
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
@@ -15,8 +16,48 @@ class CrmPlusHandoffWizard(models.TransientModel):
 
     res_model = fields.Char(required=True)
     res_id = fields.Many2oneReference(model_field="res_model", required=True)
-    user_id = fields.Many2one("res.users", string="Next Participant", required=True, domain="[('share', '=', False)]")
+    role = fields.Selection(
+        [
+            ("user", "A user"),
+            ("team_leader", "The sales team's leader"),
+            ("department_manager", "My department manager"),
+        ],
+        string="Hand Off To",
+        default="user",
+        required=True,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Next Participant",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('share', '=', False)]",
+        help="The role resolved to a user: the leader of the document's sales team (else of yours), or the manager "
+        "of your department.",
+    )
     note = fields.Text(required=True)
+
+    @api.depends("role", "res_model", "res_id")
+    def _compute_user_id(self):
+        for wizard in self:
+            wizard.user_id = wizard.user_id if wizard.role == "user" else wizard._resolve_role()
+
+    def _resolve_role(self):
+        record = self.env["crm_plus.handoff"]
+        if self.res_model in self.env and "crm_plus_handoff_ids" in self.env[self.res_model]._fields:
+            record = self.env[self.res_model].browse(self.res_id).exists()
+        if self.role == "team_leader":
+            team = self.env["crm.team"]
+            if "team_id" in record._fields:
+                team = record.team_id
+            elif "order_id" in record._fields:
+                team = record.order_id.team_id
+            return (team or self.env.user.sale_team_id).user_id
+        if self.role == "department_manager":
+            return (self.env.user.crm_plus_manager_user_ids - self.env.user)[:1]
+        return self.env["res.users"]
 
     def action_apply(self):
         self.ensure_one()
@@ -27,6 +68,8 @@ class CrmPlusHandoffWizard(models.TransientModel):
             raise UserError(self.env._("This document no longer exists."))
         record._crm_plus_handoff_check()
         target = self.user_id
+        if not target:
+            raise UserError(self.env._("Nobody holds that role: pick the next participant."))
         if target.share or not target.active or not target.has_group(SALESMAN):
             raise UserError(self.env._("%(user)s cannot take this over.", user=target.name))
         source = record._crm_plus_handoff_responsible() or self.env.user
