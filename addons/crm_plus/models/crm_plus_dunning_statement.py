@@ -171,9 +171,7 @@ class CrmPlusDunningCommunication(models.Model):
             if index:
                 node.set("style", f"{node.get('style') or ''}; page-break-before: always;")
             # where each statement starts, found again in the PDF's text (white, 1px: invisible on paper)
-            marker = lxml.html.fromstring(
-                f'<span style="{MARKER_STYLE}">{MARKER}{node.get("data-oe-id")}-</span>'
-            )
+            marker = lxml.html.fromstring(f'<span style="{MARKER_STYLE}">{MARKER}{node.get("data-oe-id")}-</span>')
             node.insert(0, marker)
             articles.append(lxml.html.tostring(node, encoding="unicode"))
         layout = Report._get_layout()
