@@ -215,7 +215,8 @@ def build(cr):
                                         sequence, trigger, date_due, date_remind, amount, amount_done,
                                         amount_residual, progress, cancelled, state, user_id,
                                         create_date, write_date)
-        SELECT pl.id, pl.order_id, pl.partner_id, pl.company_id, %(type)s, 'payment', 'Payment ' || k, k, 'approval',
+        SELECT pl.id, pl.order_id, pl.partner_id, pl.company_id, %(type)s, 'payment',
+               jsonb_build_object('en_US', 'Payment ' || k), k, 'approval',
                d.due, d.due - 3, 100, d.done, 100 - d.done, d.done, FALSE, d.state, pl.user_id, now(), now()
           FROM crm_plus_plan pl
           JOIN sale_order so ON so.id = pl.order_id
@@ -238,7 +239,7 @@ def build(cr):
     cr.execute("ANALYZE res_partner; ANALYZE sale_order; ANALYZE crm_plus_plan; ANALYZE crm_plus_plan_step")
     cr.execute(
         "SELECT count(*), count(*) FILTER (WHERE state = 'due' AND date_due < CURRENT_DATE)"
-        " FROM crm_plus_plan_step WHERE name LIKE 'Payment %'"
+        " FROM crm_plus_plan_step WHERE name->>'en_US' LIKE 'Payment %'"
     )
     total, overdue = cr.fetchone()
     print(
@@ -323,9 +324,10 @@ with reg.cursor() as cr:
                                                         amount_residual, create_date, write_date)
                  SELECT id, partner_id, level_id, channel, company_id, %s, 'draft', amount, now(), now()
                    FROM bench_comm;
-            INSERT INTO crm_plus_dunning_communication_line (communication_id, step_id, level_id, channel,
-                                                             date_due, days_overdue, amount, amount_residual)
-                 SELECT c.id, p.step_id, p.level_id, p.channel, p.date_due, p.days, p.amount, p.amount_residual
+            INSERT INTO crm_plus_dunning_communication_line (communication_id, move_line_id, step_id, level_id,
+                                                             channel, date_due, days_overdue, amount, amount_residual)
+                 SELECT c.id, p.move_line_id, p.step_id, p.level_id, p.channel, p.date_due, p.days, p.amount,
+                        p.amount_residual
                    FROM bench_pending p JOIN bench_comm c USING (partner_id, level_id, channel)
             ON CONFLICT DO NOTHING;
             WITH msg AS (

@@ -259,19 +259,25 @@ class CrmPlusDunningRun(models.AbstractModel):
             SQL("AND %s.company_id IN %s", table, tuple(company_ids)) if company_ids else SQL(),
         )
 
-    def _items_query(self, today, partner_ids=None, company_ids=None):
+    def _items_query(self, today, partner_ids=None, company_ids=None, credits=False):
         """Open overdue dunning items (see ``receivables``): invoices' receivable lines and the uninvoiced part
-        of prepayment steps, due before ``today``, not waiting for a delivery, with a positive residual."""
+        of prepayment steps, due before ``today``, not waiting for a delivery, with a positive residual.
+
+        :param credits: the open credits too (credit notes not reconciled yet, negative): what the customer owes
+            in total, as the aging counts it; the run duns the positive items only."""
         invoice_where = SQL(
-            "aml.amount_residual_currency > 0 AND COALESCE(aml.date_maturity, am.invoice_date_due, am.date) < %s %s %s",
+            "aml.amount_residual_currency %s 0"
+            " AND COALESCE(aml.date_maturity, am.invoice_date_due, am.date) < %s %s %s",
+            SQL("<>") if credits else SQL(">"),
             today,
             SQL("AND am.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL(),
             SQL("AND aml.company_id IN %s", tuple(company_ids)) if company_ids else SQL(),
         )
         step_where = SQL("s.date_due < %s AND %s", today, self._scope_filter(partner_ids, company_ids))
         return SQL(
-            "SELECT * FROM (%s) items WHERE NOT items.waiting AND items.amount_residual > 0",
+            "SELECT * FROM (%s) items WHERE NOT items.waiting AND items.amount_residual %s 0",
             receivables.open_items_sql(invoice_where, step_where),
+            SQL("<>") if credits else SQL(">"),
         )
 
     def _leveled_items_query(self, today, partner_ids=None, company_ids=None):
@@ -399,14 +405,15 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     @api.model
     def _overdue_totals(self, today=None, partner_ids=None, company_ids=None):
-        """{customer: open overdue amount} the run works from (before levels and start dates): it equals the
-        overdue total of the receivables aging (``crm_plus.report.aging``, days overdue > 0)."""
+        """{customer: open overdue amount}: the items the run works from (before levels and start dates), less
+        the customer's overdue open credits; it equals the overdue total of the receivables aging
+        (``crm_plus.report.aging``, days overdue > 0)."""
         today = today or fields.Date.context_today(self)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 "SELECT partner_id, sum(amount_residual) FROM (%s) items GROUP BY partner_id",
-                self._items_query(today, partner_ids, company_ids),
+                self._items_query(today, partner_ids, company_ids, credits=True),
             )
         )
         return dict(self.env.cr.fetchall())

@@ -9,7 +9,8 @@ confirmed, a write cannot empty a required attribute, nor move the order to a te
 that is empty.
 
 Values travel one way: a quotation made from an opportunity takes the values of the opportunity's attributes of the
-same code and type (``_crm_plus_take_lead_values``); a new round is a copy (values copied, even those the
+same code and type (``_crm_plus_take_lead_values``; an order attribute the user may not edit only from an opportunity
+attribute locked to the same groups); a new round is a copy (values copied, even those the
 salesperson may not edit or read); the confirmed order is the same record. Attributes marked *Print on quotation*
 are printed on the quotation / order PDF and shown on the portal (``_crm_plus_printed_attributes``).
 """
@@ -89,7 +90,9 @@ class SaleOrder(models.Model):
         pairs = [
             (attribute, lead_attributes[attribute.code])
             for attribute in order_attributes
-            if attribute.code in lead_attributes and lead_attributes[attribute.code].value_type == attribute.value_type
+            if attribute.code in lead_attributes
+            and lead_attributes[attribute.code].value_type == attribute.value_type
+            and self._crm_plus_may_take(attribute, lead_attributes[attribute.code])
         ]
         if not pairs:
             return
@@ -128,6 +131,15 @@ class SaleOrder(models.Model):
                 values[attribute.field_name] = value
             if values:
                 order.sudo().write(values)
+
+    def _crm_plus_may_take(self, attribute, lead_attribute):
+        """Whether the opportunity's value may fill ``attribute`` of the user's new quotation.
+
+        *Editable by* holds here too: a value the user may not write on the order travels only when the
+        opportunity's attribute is locked to (some of) the same groups, i.e. was set by someone who may."""
+        if self.env.su or not attribute.edit_group_ids or attribute.edit_group_ids & self.env.user.all_group_ids:
+            return True
+        return bool(lead_attribute.edit_group_ids) and lead_attribute.edit_group_ids <= attribute.edit_group_ids
 
     def _crm_plus_printed_attributes(self):
         """[(label, value)] of the attributes marked *Print on quotation* that hold a value, in the reader's

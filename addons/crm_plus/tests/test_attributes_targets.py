@@ -312,7 +312,9 @@ class TestAttributeTravel(TargetCommon):
         cls.o_tier = cls._attribute(
             "tier", "selection", applies_to="sale.order", option_ids=options, print_on_quotation=True
         )
-        cls.l_seats = cls._attribute("seats", "integer", applies_to="crm.lead")
+        cls.l_seats = cls._attribute(
+            "seats", "integer", applies_to="crm.lead", edit_group_ids=[Command.set(manager.ids)]
+        )
         cls.o_seats = cls._attribute(
             "seats", "integer", applies_to="sale.order", edit_group_ids=[Command.set(manager.ids)]
         )
@@ -347,6 +349,31 @@ class TestAttributeTravel(TargetCommon):
         # a value given in the quotation wins over the opportunity's
         other = self._order(opportunity_id=self.lead.id, x_attr_tier="silver")
         self.assertEqual(other.x_attr_tier, "silver")
+
+    def test_travel_respects_edit_groups(self):
+        """The attacker fills an unlocked opportunity attribute to set a locked order attribute of the same code."""
+        manager = self.env.ref("sales_team.group_sale_manager")
+        self._attribute("discount_ok", "boolean", applies_to="crm.lead")
+        self._attribute("discount_ok", "boolean", applies_to="sale.order", edit_group_ids=[Command.set(manager.ids)])
+        self._dirty()
+        lead = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .create(
+                {
+                    "name": "Attacker's deal",
+                    "type": "opportunity",
+                    "partner_id": self.customer.id,
+                    "x_attr_discount_ok": True,
+                    "x_attr_tier": "gold",
+                }
+            )
+        )
+        order = self._order(opportunity_id=lead.id)
+        self.assertFalse(order.x_attr_discount_ok, "not taken: the salesperson may not set it on the order")
+        self.assertEqual(order.x_attr_tier, "gold", "unlocked attributes still travel")
+        by_manager = self._order(user=self.sales_manager, opportunity_id=lead.id)
+        self.assertTrue(by_manager.x_attr_discount_ok)
 
     def test_printed_on_quotation_and_portal(self):
         order = self._order(opportunity_id=self.lead.id, x_attr_internal="not printed")

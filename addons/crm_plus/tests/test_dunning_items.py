@@ -13,6 +13,7 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.tests import HttpCase
 from odoo.tests import tagged
 from odoo.tools import SQL
 from odoo.tools import mute_logger
@@ -155,7 +156,10 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
         _receivable(invoice | refund).reconcile()
         prepaid = self._customer(self.env, "Agree Prepayment")
         self._order(self.env, prepaid, [35, 5, -3])
-        customers = only_invoice | covered | partly | prepaid
+        credited = self._customer(self.env, "Agree Open Credit")
+        self._invoice(credited, 300.0, 10)
+        self._invoice(credited, 40.0, 2, move_type="out_refund")  # not reconciled: an open credit
+        customers = only_invoice | covered | partly | prepaid | credited
         self.env.flush_all()
         aging = dict(
             self.env["crm_plus.report.aging"]._read_group(
@@ -164,10 +168,14 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
         )
         dunning = self.Run._overdue_totals(partner_ids=customers.ids)
         self.assertEqual({partner.id: total for partner, total in aging.items()}, dunning)
-        self.assertEqual(dunning, {only_invoice.id: 300.0, covered.id: 200.0, partly.id: 300.0, prepaid.id: 200.0})
-        # and what the run sends at the customers' levels adds up to the same
+        self.assertEqual(
+            dunning,
+            {only_invoice.id: 300.0, covered.id: 200.0, partly.id: 300.0, prepaid.id: 200.0, credited.id: 260.0},
+        )
+        # and what the run sends at the customers' levels adds up to the same (open credits are not dunned)
         self.Run._run(partner_ids=customers.ids)
-        for customer in customers:
+        self.assertEqual(sum(self._email_items(credited).mapped("amount_residual")), 300.0)
+        for customer in customers - credited:
             sent = sum(self._email_items(customer).mapped("amount_residual"))
             self.assertEqual(sent, dunning[customer.id], customer.name)
 
@@ -291,6 +299,16 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
                 for text in (html, pdf_html):
                     for expected in (*words, invoice.name, order.name):
                         self.assertIn(expected, text)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningStatementPdf(TestDunningItems, HttpCase):
+    """Real PDFs: wkhtmltopdf loads the report's assets from the server over HTTP.
+
+    An HttpCase serves those requests in the test's transaction. In a TransactionCase the asset bundle that the
+    first rendering creates is not committed: the server's request waits for it, wkhtmltopdf waits for the
+    request, the test waits for wkhtmltopdf, and nothing ends (seen on a fresh database).
+    """
 
     def test_statements_of_a_chunk_rendered_by_one_wkhtmltopdf_call(self):
         self.env["res.lang"]._activate_lang("zh_CN")
