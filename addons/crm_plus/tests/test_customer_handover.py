@@ -98,6 +98,20 @@ class TestCustomerHandover(CustomerCommon):
         with self.assertRaises(UserError):
             wizard.action_apply()
 
+    def test_customers_spread_over_several_users(self):
+        more = self.env["res.partner"].create(
+            [{"name": f"Beta {i}", "is_company": True, "user_id": self.seller_b.id} for i in range(3)]
+        )
+        self._wizard(self.sales_manager, extra_user_ids=[Command.set(self.leader.ids)]).action_apply()
+        customers = (self.customer_b | more).sorted("id")
+        owners = customers.mapped("user_id")
+        self.assertEqual(set(owners.ids), {self.salesman.id, self.leader.id})
+        self.assertEqual(len(customers.filtered(lambda p: p.user_id == self.salesman)), 2)
+        # the open opportunity and the quotation follow their customer
+        self.assertEqual(self.lead_open.user_id, self.customer_b.user_id)
+        self.assertEqual(self.quotation.user_id, self.customer_b.user_id)
+        self.assertEqual(self.todo.user_id, self.salesman)
+
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
     def test_only_managers_and_hr(self):
         with self.assertRaises(AccessError):
