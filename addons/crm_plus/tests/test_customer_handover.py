@@ -128,6 +128,11 @@ class TestCustomerHandover(CustomerCommon):
 
     def test_archiving_a_user_who_owns_customers_warns(self):
         admin = self.env.ref("base.user_admin")
+        # no customer pool set up: users are archived as in core Odoo
+        self.env["crm_plus.pool.rule"].search([]).write({"active": False})
+        self.seller_b.with_user(admin).action_archive()
+        self.seller_b.with_user(admin).action_unarchive()
+        self.env["crm_plus.pool.rule"].create({"name": "Company pool", "days_without_followup": 30})
         with self.assertRaises(UserError):
             self.seller_b.with_user(admin).action_archive()
         self._wizard(self.sales_manager).action_apply()
