@@ -34,6 +34,8 @@ STATEMENT_CHUNK = 100  # mails whose statements are rendered by one wkhtmltopdf 
 ARTICLE = "//div[contains(concat(' ', normalize-space(@class), ' '), ' article ')]"
 MARKER = "CRMPLUSSTATEMENT-"
 MARKER_RE = re.compile(MARKER + r"(\d+)-")
+# a system font: the report's web fonts reach the PDF without the character map that text extraction needs
+MARKER_STYLE = "font-size: 1px; color: #ffffff; font-family: 'DejaVu Sans', sans-serif;"
 
 
 class CrmPlusDunningCommunication(models.Model):
@@ -169,9 +171,7 @@ class CrmPlusDunningCommunication(models.Model):
             if index:
                 node.set("style", f"{node.get('style') or ''}; page-break-before: always;")
             # where each statement starts, found again in the PDF's text (white, 1px: invisible on paper)
-            marker = lxml.html.fromstring(
-                f'<span style="font-size: 1px; color: #ffffff;">{MARKER}{node.get("data-oe-id")}-</span>'
-            )
+            marker = lxml.html.fromstring(f'<span style="{MARKER_STYLE}">{MARKER}{node.get("data-oe-id")}-</span>')
             node.insert(0, marker)
             articles.append(lxml.html.tostring(node, encoding="unicode"))
         layout = Report._get_layout()

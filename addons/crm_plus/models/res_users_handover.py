@@ -13,13 +13,30 @@ class ResUsers(models.Model):
         return super().write(vals)
 
     def _crm_plus_check_nothing_to_hand_over(self):
-        """A user who still owns customers is archived through a hand-over (or after one), not silently."""
-        # sudo: who owns which customer is checked whatever the archiving administrator may read of sales data
+        """A user who still owns customers is archived through a hand-over (or after one), not silently.
+
+        Only where the company keeps customers with it (a customer pool rule is set up): elsewhere users are
+        archived as in core Odoo.
+        """
+        # sudo: who owns which customer, and the pool rules, are checked whatever the archiving administrator
+        # may read of sales data
+        users = self.filtered("active")
+        companies = users.company_ids
+        if not self.env["crm_plus.pool.rule"].sudo().search_count([("company_id", "in", companies.ids)], limit=1):
+            return
         owned = (
             self.env["res.partner"]
             .sudo()
             ._read_group(
-                [("user_id", "in", self.filtered("active").ids), ("parent_id", "=", False)], ["user_id"], ["__count"]
+                [
+                    ("user_id", "in", users.ids),
+                    ("parent_id", "=", False),
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "in", companies.ids),
+                ],
+                ["user_id"],
+                ["__count"],
             )
         )
         if owned:

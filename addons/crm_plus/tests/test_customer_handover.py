@@ -98,6 +98,20 @@ class TestCustomerHandover(CustomerCommon):
         with self.assertRaises(UserError):
             wizard.action_apply()
 
+    def test_customers_spread_over_several_users(self):
+        more = self.env["res.partner"].create(
+            [{"name": f"Beta {i}", "is_company": True, "user_id": self.seller_b.id} for i in range(3)]
+        )
+        self._wizard(self.sales_manager, extra_user_ids=[Command.set(self.leader.ids)]).action_apply()
+        customers = (self.customer_b | more).sorted("id")
+        owners = customers.mapped("user_id")
+        self.assertEqual(set(owners.ids), {self.salesman.id, self.leader.id})
+        self.assertEqual(len(customers.filtered(lambda p: p.user_id == self.salesman)), 2)
+        # the open opportunity and the quotation follow their customer
+        self.assertEqual(self.lead_open.user_id, self.customer_b.user_id)
+        self.assertEqual(self.quotation.user_id, self.customer_b.user_id)
+        self.assertEqual(self.todo.user_id, self.salesman)
+
     @mute_logger("odoo.addons.base.models.ir_model", "odoo.addons.base.models.ir_rule")
     def test_only_managers_and_hr(self):
         with self.assertRaises(AccessError):
@@ -114,6 +128,11 @@ class TestCustomerHandover(CustomerCommon):
 
     def test_archiving_a_user_who_owns_customers_warns(self):
         admin = self.env.ref("base.user_admin")
+        # no customer pool set up: users are archived as in core Odoo
+        self.env["crm_plus.pool.rule"].search([]).write({"active": False})
+        self.seller_b.with_user(admin).action_archive()
+        self.seller_b.with_user(admin).action_unarchive()
+        self.env["crm_plus.pool.rule"].create({"name": "Company pool", "days_without_followup": 30})
         with self.assertRaises(UserError):
             self.seller_b.with_user(admin).action_archive()
         self._wizard(self.sales_manager).action_apply()

@@ -180,6 +180,30 @@ class TestCustomerPool(PoolCommon):
         with self.assertRaises(AccessError):
             self.pooled[1].with_user(self.portal).action_claim()
 
+    @mute_logger("odoo.addons.base.models.ir_rule")
+    def test_pool_customer_visible_its_documents_not(self):
+        """A customer back in the pool is readable by every salesperson; its orders and follow-ups stay private."""
+        order = self.env["sale.order"].create({"partner_id": self.customer_b.id, "user_id": self.seller_b.id})
+        followup = self._followup(self.seller_b, self.customer_b)
+        followup.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE crm_plus_followup SET date = %s, create_date = %s WHERE id = %s",
+            [self.today - timedelta(days=40), self.today - timedelta(days=40), followup.id],
+        )
+        self._owned_since(self.customer_b, 40)
+        self.env["crm_plus.pool"]._run(today=self.today)  # announced
+        self.env["crm_plus.pool"]._run(today=self.today + timedelta(days=3))  # returned
+        self.assertTrue(self.customer_b.crm_plus_in_pool)
+        as_sally = self.customer_b.with_user(self.salesman)
+        self.assertEqual(as_sally.read(["name"])[0]["name"], "Beta Works")
+        self.assertIn(
+            self.customer_b, self.env["res.partner"].with_user(self.salesman).search([("crm_plus_in_pool", "=", True)])
+        )
+        with self.assertRaises(AccessError):
+            order.with_user(self.salesman).read(["amount_total"])
+        with self.assertRaises(AccessError):
+            followup.with_user(self.salesman).read(["summary"])
+
     def test_without_rule_owners_are_set_as_in_odoo(self):
         self.rule.active = False
         self.customer_b.with_user(self.salesman).write({"user_id": self.salesman.id})

@@ -13,6 +13,7 @@ from psycopg2.errors import UniqueViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.tests import HttpCase
 from odoo.tests import tagged
 from odoo.tools import SQL
 from odoo.tools import mute_logger
@@ -298,6 +299,16 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
                 for text in (html, pdf_html):
                     for expected in (*words, invoice.name, order.name):
                         self.assertIn(expected, text)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningStatementPdf(TestDunningItems, HttpCase):
+    """Real PDFs: wkhtmltopdf loads the report's assets from the server over HTTP.
+
+    An HttpCase serves those requests in the test's transaction. In a TransactionCase the asset bundle that the
+    first rendering creates is not committed: the server's request waits for it, wkhtmltopdf waits for the
+    request, the test waits for wkhtmltopdf, and nothing ends (seen on a fresh database).
+    """
 
     def test_statements_of_a_chunk_rendered_by_one_wkhtmltopdf_call(self):
         self.env["res.lang"]._activate_lang("zh_CN")

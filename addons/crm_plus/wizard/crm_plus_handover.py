@@ -38,6 +38,13 @@ class CrmPlusHandover(models.TransientModel):
     to_user_id = fields.Many2one(
         "res.users", string="To", required=True, domain="[('share', '=', False)]", ondelete="cascade"
     )
+    extra_user_ids = fields.Many2many(
+        "res.users",
+        string="Share Customers With",
+        domain="[('share', '=', False)]",
+        help="The customers are spread evenly over the user taking over and these users (their open opportunities "
+        "and quotations follow them); everything else goes to the user taking over.",
+    )
     archive_user = fields.Boolean(string="Archive the user afterwards")
     preview = fields.Text(compute="_compute_preview", string="What Moves")
     report = fields.Text(readonly=True, string="What Moved")
@@ -125,14 +132,23 @@ class CrmPlusHandover(models.TransientModel):
         source, target = self.from_user_id, self.to_user_id
         if source == target:
             raise UserError(self.env._("Hand over to another user."))
-        if not target.active or target.share or not target.has_group(SALESMAN):
-            raise UserError(self.env._("%(user)s is not an active salesperson.", user=target.name))
+        successors = target | self.extra_user_ids
+        if source in successors:
+            raise UserError(self.env._("Hand over to another user."))
+        for user in successors:
+            if not user.active or user.share or not user.has_group(SALESMAN):
+                raise UserError(self.env._("%(user)s is not an active salesperson.", user=user.name))
         counts, withdrawn = {}, 0
         for key in HANDOVER_MOVES:
             records = self._records(key)
             if key == "quotation":
                 withdrawn = len(records.filtered(lambda o: o.approval_state in ("pending", "approved")))
-            getattr(self, f"_move_{key}")(records, target)
+            if key == "customer" and self.extra_user_ids:
+                self._move_customers_spread(records, successors)
+            elif key in ("lead", "quotation") and self.extra_user_ids:
+                self._move_following_customer(records, target)
+            else:
+                getattr(self, f"_move_{key}")(records, target)
             counts[key] = len(records)
         report = self._format(counts)
         if withdrawn:
@@ -177,6 +193,18 @@ class CrmPlusHandover(models.TransientModel):
             manager=self.env.user.name,
         )
         records._message_log_batch(bodies=dict.fromkeys(records.ids, body))
+
+    def _move_customers_spread(self, partners, successors):
+        """Customers dealt in turn to each successor, by id (one write per successor)."""
+        partners = partners.sorted("id")
+        for index, user in enumerate(successors.sorted("id")):
+            self._reassign(partners[index :: len(successors)], user)
+
+    def _move_following_customer(self, records, target):
+        """Opportunities and quotations go to their customer's new owner when one of the successors, else to target."""
+        successors = target | self.extra_user_ids
+        for owner, group in records.grouped(lambda r: r.partner_id.commercial_partner_id.user_id).items():
+            self._reassign(group, owner if owner in successors else target)
 
     def _move_customer(self, partners, target):
         self._reassign(partners, target)
