@@ -362,11 +362,11 @@ from odoo.addons.crm_plus.models.crm_plus_dunning_run import CrmPlusDunningRun  
 original_batch = CrmPlusDunningRun._dunning_batch
 
 
-def measured_batch(self, today, partner_ids):
+def measured_batch(self, today, partner_ids, company_ids=None):
     query_log.clear()
     t0 = time.perf_counter()
     with patch.object(Cursor, "execute", counting_execute):
-        result = original_batch(self, today, partner_ids)
+        result = original_batch(self, today, partner_ids, company_ids)
     batch_stats.append(
         (
             time.perf_counter() - t0,

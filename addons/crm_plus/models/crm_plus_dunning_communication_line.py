@@ -46,7 +46,13 @@ class CrmPlusDunningCommunicationLine(models.Model):
     )
     # the communication's company, set once when the run inserts the item (multi-company rule)
     company_id = fields.Many2one(related="communication_id.company_id", store=True, index=True)
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True, help="The order of a prepayment step.")
+    order_id = fields.Many2one(
+        "sale.order",
+        string="Order",
+        readonly=True,
+        index="btree_not_null",  # the foreign key's: deleting orders must not scan the dunning history
+        help="The order of a prepayment step.",
+    )
     name = fields.Char(compute="_compute_name", string="Document")
     currency_id = fields.Many2one(related="communication_id.currency_id")
     date_due = fields.Date(readonly=True)
