@@ -1,4 +1,6 @@
 import importlib.util
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from odoo import Command
@@ -427,3 +429,64 @@ class TestAttributeMigration(AttributeCommon):
         self.assertEqual(self.env.cr.fetchone(), ("res.partner", tier.field_id.id))
         self.env.cr.execute("SELECT x_attr_legacy_tier FROM res_partner WHERE id = %s", [partner.id])
         self.assertEqual(self.env.cr.fetchone()[0], "gold")
+
+
+@tagged("post_install", "-at_install")
+class TestLeadAttributeTypes(TargetCommon):
+    """Opportunities take the nine types, and an export → import round trip by the salesperson loses nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        options = [Command.create({"name": "Fair", "code": "fair"}), Command.create({"name": "Web", "code": "web"})]
+        for code, value_type in (
+            ("lt_char", "char"),
+            ("lt_text", "text"),
+            ("lt_int", "integer"),
+            ("lt_float", "float"),
+            ("lt_date", "date"),
+            ("lt_datetime", "datetime"),
+            ("lt_bool", "boolean"),
+        ):
+            cls._attribute(code, value_type, applies_to="crm.lead")
+        cls.l_choice = cls._attribute("lt_choice", "selection", applies_to="crm.lead", option_ids=options)
+        cls.l_tags = cls._attribute("lt_tags", "tags", applies_to="crm.lead", option_ids=options)
+
+    def test_nine_types_and_round_trip(self):
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        values = {
+            "x_attr_lt_char": "Booth 12",
+            "x_attr_lt_text": "Met at the fair.\nCall back in May.",
+            "x_attr_lt_int": 0,
+            "x_attr_lt_float": 12.5,
+            "x_attr_lt_date": date(2026, 5, 4),
+            "x_attr_lt_datetime": datetime(2026, 5, 4, 9, 30),
+            "x_attr_lt_bool": True,
+            "x_attr_lt_choice": "fair",
+        }
+        lead = Lead.create(
+            {
+                "name": "Fair lead",
+                "partner_id": self.customer.id,
+                **values,
+                "x_attr_lt_tags": [Command.set(self.l_tags.option_ids.ids)],
+            }
+        )
+        for name, value in values.items():
+            self.assertEqual(lead[name], value, name)
+        self.assertEqual(Lead.search([("x_attr_lt_choice", "=", "fair"), ("id", "=", lead.id)]), lead)
+        names = ["id", *values, "x_attr_lt_tags"]
+        rows = [
+            ["" if v is None or (v is False and not isinstance(v, bool)) else str(v) for v in row]
+            for row in lead.with_env(self.env).export_data(names)["datas"]
+        ]
+        lead.write({**dict.fromkeys(values, False), "x_attr_lt_tags": [Command.clear()]})
+        result = Lead.load(names, rows)
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(result["ids"], lead.ids)
+        lead.invalidate_recordset()
+        for name, value in values.items():
+            self.assertEqual(lead[name], value, f"{name} survives the round trip")
+        self.assertEqual(lead.x_attr_lt_tags, self.l_tags.option_ids)
+        self.env.cr.execute("SELECT x_attr_lt_int FROM crm_lead WHERE id = %s", [lead.id])
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "0 survives the round trip")
