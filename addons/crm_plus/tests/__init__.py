@@ -20,6 +20,7 @@ from . import test_dunning_portal
 from . import test_dunning_promises
 from . import test_existing_data
 from . import test_plan_generation
+from . import test_plan_handoff
 from . import test_plan_reschedule
 from . import test_plan_tracking
 from . import test_product_analysis
