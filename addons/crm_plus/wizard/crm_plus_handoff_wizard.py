@@ -62,4 +62,22 @@ class CrmPlusHandoffWizard(models.TransientModel):
         if target == source:
             raise UserError(self.env._("Hand off to someone else."))
         record._crm_plus_handoff_apply({record.id: (source, target, self.note)})
-        return {"type": "ir.actions.act_window_close"}
+        if record.has_access("read"):
+            return {"type": "ir.actions.act_window_close"}
+        # the record went with the hand-off (a salesperson sees his own documents): reloading it would fail,
+        # back to the list of what the caller still sees
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": self.env._("Handed off to %(user)s.", user=target.name),
+                "type": "success",
+                "next": {
+                    "type": "ir.actions.act_window",
+                    "name": self.env["ir.model"]._get(record._name).name,
+                    "res_model": record._name,
+                    "views": [[False, "list"], [False, "form"]],
+                    "target": "main",
+                },
+            },
+        }
