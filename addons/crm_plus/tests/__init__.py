@@ -1,6 +1,7 @@
 from . import test_approval
 from . import test_approval_attribute
 from . import test_approval_concurrency
+from . import test_approval_customer_owner
 from . import test_approval_rpc
 from . import test_attributes
 from . import test_attributes_targets
