@@ -35,6 +35,8 @@ class TestCustomerHandoff(CustomerCommon):
         return wizard.action_apply()
 
     def test_chain_on_an_opportunity(self):
+        # Bert's customer: handed off, Sally no longer reads it (as Alpha's owner she would: ownership scope)
+        self.lead.partner_id = self.customer_b
         action = self._hand_off(self.salesman, self.lead, self.seller_b, note="Quote sent, call on Monday")
         self.assertEqual(self.lead.user_id, self.seller_b)
         # Sally no longer sees it: back to her list rather than reloading a record she may not read
