@@ -177,6 +177,23 @@ class TestPlanHandoff(CrmPlusPlanCommon):
         ).action_apply()
         self.assertEqual(stuck_step.user_id, self.boss)
 
+    def test_already_with_the_participant_or_archived(self):
+        order = self._order_with_plan()
+        install, acceptance = self._step(order.plan_id, "Install"), self._step(order.plan_id, "Acceptance")
+        # the installation is Ian's from the start: nothing to pass on, no chain entry, marked done all the same
+        install.user_id = self.installer
+        # the acceptance goes to a fixed user who left the company
+        gone = new_test_user(self.env, login="cp_ho_gone", name="Gus Gone", groups="sales_team.group_sale_salesman")
+        acceptance.write({"handoff_role": "user", "handoff_user_id": gone.id})
+        gone.active = False
+        self._pay_in_full(order)
+        self.assertEqual((install.handoff_state, install.user_id), ("handed_off", self.installer))
+        self.assertFalse(install.crm_plus_handoff_ids)
+        install.with_user(self.installer).action_done()
+        self.assertEqual(acceptance.handoff_state, "unresolved")
+        self.assertIn("Gus Gone cannot take the step over", acceptance.handoff_issue)
+        self.assertEqual(acceptance.user_id, self.salesman)
+
     def test_tracking_cost_is_flat(self):
         """Paying 1 or 10 orders hands 1 or 10 steps off with the same number of queries."""
         Plan = self.env["crm_plus.plan"]
