@@ -108,6 +108,10 @@ class CrmPlusPlanStep(models.Model):
             handed.write({"handoff_state": "handed_off", "handoff_issue": False})
         for issue, group in tracked.filtered(lambda step: step in unresolved).grouped(lambda s: unresolved[s]).items():
             group.write({"handoff_state": "unresolved", "handoff_issue": issue})
+        # the claim goes to the database first: a concurrent transaction handing off the same step fails here
+        # (serialization failure, retried by Odoo, then finds it handed off), before any other side effect
+        tracked.flush_recordset(["handoff_state", "handoff_issue"])
+        for issue, group in tracked.filtered(lambda step: step in unresolved).grouped(lambda s: unresolved[s]).items():
             group._message_log_batch(bodies=dict.fromkeys(group.ids, Markup("<p>%s</p>") % issue))
         # already with the participant: the step's own To-Do is on his desktop, nothing to pass on
         todo = {

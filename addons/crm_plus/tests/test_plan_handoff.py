@@ -2,15 +2,22 @@
 one off (issue #16, hand-off to the next participant)."""
 
 import logging
+import uuid
 from unittest.mock import patch
 
+from psycopg2.errors import SerializationFailure
+
+from odoo import SUPERUSER_ID
 from odoo import Command
+from odoo import api
 from odoo.exceptions import AccessError
 from odoo.service.model import get_public_method
 from odoo.tests import new_test_user
 from odoo.tests import tagged
+from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
 
+from ..access import trusted_context
 from .plan_common import CrmPlusPlanCommon
 
 _logger = logging.getLogger(__name__)
@@ -177,6 +184,23 @@ class TestPlanHandoff(CrmPlusPlanCommon):
         ).action_apply()
         self.assertEqual(stuck_step.user_id, self.boss)
 
+    def test_already_with_the_participant_or_archived(self):
+        order = self._order_with_plan()
+        install, acceptance = self._step(order.plan_id, "Install"), self._step(order.plan_id, "Acceptance")
+        # the installation is Ian's from the start: nothing to pass on, no chain entry, marked done all the same
+        install.user_id = self.installer
+        # the acceptance goes to a fixed user who left the company
+        gone = new_test_user(self.env, login="cp_ho_gone", name="Gus Gone", groups="sales_team.group_sale_salesman")
+        acceptance.write({"handoff_role": "user", "handoff_user_id": gone.id})
+        gone.active = False
+        self._pay_in_full(order)
+        self.assertEqual((install.handoff_state, install.user_id), ("handed_off", self.installer))
+        self.assertFalse(install.crm_plus_handoff_ids)
+        install.with_user(self.installer).action_done()
+        self.assertEqual(acceptance.handoff_state, "unresolved")
+        self.assertIn("Gus Gone cannot take the step over", acceptance.handoff_issue)
+        self.assertEqual(acceptance.user_id, self.salesman)
+
     def test_tracking_cost_is_flat(self):
         """Paying 1 or 10 orders hands 1 or 10 steps off with the same number of queries."""
         Plan = self.env["crm_plus.plan"]
@@ -250,3 +274,133 @@ class TestPlanHandoff(CrmPlusPlanCommon):
                     "company_id": self.company.id,
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestPlanHandoffConcurrency(TransactionCase):
+    """Two transactions handing off the same step at the same moment: one hand-off.
+
+    Runs on committed data in its own cursors (as TestApprovalConcurrency) and removes it all afterwards.
+    """
+
+    def _setup_committed(self):
+        tag = uuid.uuid4().hex[:8]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+            company = env.ref("base.main_company")
+            env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+            users = [
+                new_test_user(
+                    env,
+                    login=f"cp_hoc_{role}_{tag}",
+                    groups="sales_team.group_sale_salesman",
+                    company_id=company.id,
+                    company_ids=[Command.set(company.ids)],
+                )
+                for role in ("sales", "installer")
+            ]
+            manual = env.ref("crm_plus.crm_plus_plan_action_type_installation")
+            template = env["crm_plus.plan.template"].create(
+                {
+                    "name": f"Two steps {tag}",
+                    "company_id": company.id,
+                    "line_ids": [
+                        Command.create({"sequence": 1, "action_type_id": manual.id, "name": "Prepare"}),
+                        Command.create(
+                            {
+                                "sequence": 2,
+                                "action_type_id": manual.id,
+                                "name": "Install",
+                                "handoff_role": "user",
+                                "handoff_user_id": users[1].id,
+                            }
+                        ),
+                    ],
+                }
+            )
+            partner = env["res.partner"].create(
+                {"name": f"Hand-off customer {tag}", "company_id": company.id, "crm_plus_plan_template_id": template.id}
+            )
+            product = env["product.product"].create(
+                {"name": f"Hand-off service {tag}", "type": "service", "list_price": 10.0, "company_id": company.id}
+            )
+            # no approval on the way (restored by _cleanup)
+            rules = env["crm_plus.approval.rule"].search([("company_id", "in", [company.id, False])])
+            rules.active = False
+            order = env["sale.order"].create(
+                {
+                    "partner_id": partner.id,
+                    "user_id": users[0].id,
+                    "company_id": company.id,
+                    "order_line": [Command.create({"product_id": product.id, "price_unit": 10.0})],
+                }
+            )
+            order.action_confirm()
+            prepare, install = order.plan_id.step_ids.sorted("sequence")
+            # the first step is done (its hand-off not run yet): what both transactions are about to do
+            trusted_context(prepare, crm_plus_plan_tracking=True).write({"amount_done": prepare.amount})
+            self.assertEqual(prepare.state, "done")
+            ids = {
+                "users": [u.id for u in users],
+                "template": template.id,
+                "partner": partner.id,
+                "product": product.id,
+                "order": order.id,
+                "prepare": prepare.id,
+                "install": install.id,
+                "company": company.id,
+                "rules": rules.ids,
+            }
+        self.addCleanup(self._cleanup, ids)
+        return ids
+
+    def _cleanup(self, ids):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            env["crm_plus.approval.rule"].browse(ids["rules"]).active = True
+            order = env["sale.order"].browse(ids["order"])
+            steps = order.plan_id.step_ids
+            env["crm_plus.handoff"].search([("res_model", "=", steps._name), ("res_id", "in", steps.ids)]).unlink()
+            for model, records in (
+                ("crm_plus.plan.step", steps),
+                ("crm_plus.plan", order.plan_id),
+                ("sale.order", order),
+            ):
+                env["mail.activity"].search([("res_model", "=", model), ("res_id", "in", records.ids)]).unlink()
+                env["mail.message"].search([("model", "=", model), ("res_id", "in", records.ids)]).unlink()
+            # the plan started (a step is done): it goes with its order, cancelled first
+            order._action_cancel()
+            order.unlink()
+            env["res.partner"].browse(ids["partner"]).unlink()
+            env["crm_plus.plan.template"].browse(ids["template"]).unlink()
+            env["product.product"].browse(ids["product"]).product_tmpl_id.unlink()
+            users = env["res.users"].browse(ids["users"])
+            partners = users.partner_id
+            users.unlink()
+            partners.unlink()
+
+    def test_one_hand_off_for_two_transactions(self):
+        ids = self._setup_committed()
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {"allowed_company_ids": [ids["company"]]})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {"allowed_company_ids": [ids["company"]]})
+            prepare2 = env2["crm_plus.plan.step"].browse(ids["prepare"])
+            self.assertFalse(env2["crm_plus.plan.step"].browse(ids["install"]).handoff_state)  # cr2's snapshot
+            env1["crm_plus.plan.step"].browse(ids["prepare"])._crm_plus_handoff_next()
+            env1.flush_all()
+            cr1.commit()
+            # same snapshot, the step changed meanwhile: PostgreSQL refuses, Odoo would retry the request
+            with self.assertRaises(SerializationFailure), mute_logger("odoo.sql_db"):
+                prepare2._crm_plus_handoff_next()
+                env2.flush_all()
+            cr2.rollback()
+            env2.invalidate_all()
+            # the retry finds the step handed off already
+            prepare2._crm_plus_handoff_next()
+            env2.flush_all()
+            cr2.commit()
+        with self.registry.cursor() as cr:
+            install = api.Environment(cr, SUPERUSER_ID, {})["crm_plus.plan.step"].browse(ids["install"])
+            self.assertEqual(install.handoff_state, "handed_off")
+            self.assertEqual(install.user_id.id, ids["users"][1])
+            self.assertEqual(len(install.crm_plus_handoff_ids), 1)

@@ -82,8 +82,12 @@ class CrmPlusHandover(models.TransientModel):
                 Domain("user_id", "=", user.id) & Domain("state", "in", ("draft", "sent")) & self._companies_domain()
             )
         if key == "step":
+            # his open steps, and those to be handed off to him when the step before them is done
             return env["crm_plus.plan.step"].search(
-                Domain("user_id", "=", user.id)
+                (
+                    Domain("user_id", "=", user.id)
+                    | (Domain("handoff_user_id", "=", user.id) & Domain("handoff_state", "!=", "handed_off"))
+                )
                 & Domain("state", "not in", ("done", "cancelled"))
                 & self._companies_domain()
             )
@@ -223,7 +227,9 @@ class CrmPlusHandover(models.TransientModel):
         self._reassign(orders, target)
 
     def _move_step(self, steps, target):
-        self._reassign(steps, target)
+        source = self.from_user_id
+        self._reassign(steps.filtered(lambda step: step.user_id == source), target)
+        steps.filtered(lambda step: step.handoff_user_id == source).write({"handoff_user_id": target.id})
 
     def _move_followup(self, followups, target):
         self._reassign(followups, target)
