@@ -305,7 +305,8 @@ PUBLIC_METHODS = {
             f"{_ACL}; required attributes checked; dunning policy/level/credit hold: finance only; pool fields: "
             "team leaders (all documents) and sales managers only; shared-with users: the new customer's owner "
             "or managers; a salesperson's own new customers within his pool rule's limit; with 'Customers "
-            "Editable by their Owner Only': customers (and contacts) of others refused (_check_access)",
+            "Editable by their Owner Only': customers (and contacts) of others refused (_check_access); with "
+            "'Duplicate Customers: Refused': a salesperson's new customer matching an existing one (UserError)",
         ),
         "write": (
             (),

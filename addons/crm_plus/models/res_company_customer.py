@@ -17,6 +17,15 @@ class ResCompany(models.Model):
         "leaders with all documents and sales managers can). To send such quotations for approval instead, add an "
         "approval rule of type 'Customer owned by another salesperson'.",
     )
+    crm_plus_duplicate_customer = fields.Selection(
+        [("warn", "Warned"), ("refuse", "Refused")],
+        string="Duplicate Customers",
+        default="warn",
+        help="Warned: the customer form lists the existing customers with the same normalised name, tax id, phone or "
+        "email. Refused: a salesperson cannot create such a customer either, from a form, an import or over RPC "
+        "(team leaders with all documents and sales managers can); he opens the existing one or asks its owner to "
+        "share it.",
+    )
     crm_plus_customer_owner_edit = fields.Boolean(
         string="Customers Editable by their Owner Only",
         help="A customer with an owner (salesperson), its contacts included, is then created, changed or deleted only "

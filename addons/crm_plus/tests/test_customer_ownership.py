@@ -350,3 +350,14 @@ class TestCustomerOwnershipOverXmlRpc(OwnershipCommon, HttpCase):
         self._call(sally, "res.partner", "write", [self.customer_a.ids, {"phone": "+1 555 0108"}], context=context)
         self.env.invalidate_all()
         self.assertEqual(self.customer_a.phone, "+1 555 0108")
+
+    @mute_logger("odoo.http", "odoo.addons.rpc.controllers.xmlrpc")
+    def test_duplicate_customer_over_rpc(self):
+        self.env.company.crm_plus_duplicate_customer = "refuse"
+        self.env.flush_all()
+        vals = {"name": "BETA-WORKS, Inc", "is_company": True}
+        with self.assertRaises(Fault) as caught:
+            self._call(self.salesman, "res.partner", "create", [vals], context=FORGED_CONTEXT)
+        self.assertIn("Beta Works", caught.exception.faultString)
+        self.assertIn("Bert Seller", caught.exception.faultString)
+        self.assertTrue(self._call(self.sales_manager, "res.partner", "create", [vals]))
