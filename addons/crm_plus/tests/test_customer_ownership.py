@@ -146,6 +146,17 @@ class TestCustomerOwnership(OwnershipCommon):
         with self.assertRaises(AccessError):
             self.customer_a.with_user(self.hr_officer).write({"phone": "+1 555 0101"})
 
+    def test_hr_officer_reaches_the_hand_over(self):
+        """HR officers without sales rights hand customers over from the Employees app."""
+        self.assertFalse(self.hr_officer.has_group("sales_team.group_sale_salesman"))
+        menus = self.env["ir.ui.menu"].with_user(self.hr_officer)._visible_menu_ids()
+        self.assertIn(self.env.ref("crm_plus.crm_plus_handover_menu_hr").id, menus)
+        self.assertIn(self.env.ref("hr.menu_hr_root").id, menus)
+        Handover = self.env["crm_plus.handover"].with_user(self.hr_officer)
+        self.assertTrue(Handover.get_views([(False, "form")]))
+        wizard = Handover.create({"from_user_id": self.seller_b.id, "to_user_id": self.salesman.id})
+        self.assertIn("Customers: 1", wizard.preview)
+
     def test_pool_customer_documents_stay_private(self):
         """A pool customer has no owner: its shares grant nothing on its documents through ownership."""
         self.customer_b.sudo().write({"user_id": False, "crm_plus_in_pool": True})
