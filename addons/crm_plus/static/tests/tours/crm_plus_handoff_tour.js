@@ -3,8 +3,8 @@ import { registry } from "@web/core/registry";
 /**
  * Hand-off to the next participant, in two tours. Data and checks: tests/test_ui.py (TestUi.test_07_handoff_tour).
  *
- * crm_plus_handoff_tour: a salesperson opens his opportunity (/odoo/crm/<id>), hands it off to a colleague with a
- * note; the opportunity is no longer his, he lands on the list of what he still sees.
+ * crm_plus_handoff_tour: a salesperson opens his opportunity (/odoo/crm/<id>) on a customer he owns, hands it off to
+ * a colleague with a note; the opportunity is the colleague's now, he still reads it (his customer) and sees the chain.
  */
 registry.category("web_tour.tours").add("crm_plus_handoff_tour", {
     steps: () => [
@@ -32,11 +32,17 @@ registry.category("web_tour.tours").add("crm_plus_handoff_tour", {
             run: "click",
         },
         {
-            content: "Handed off: the opportunity went to the colleague",
-            trigger: ".o_notification:contains(Handed off to Tour Colleague)",
+            content: "Handed off: back on the opportunity",
+            trigger: "body:not(:has(.o_dialog)) .o_form_view",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_list_view",
+            content: "The chain shows on the record",
+            trigger: ".o_form_view .o_notebook a[name=crm_plus_handoffs]",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=crm_plus_handoff_ids] .o_data_row:has(.o_data_cell[name=to_user_id]:contains(Tour Colleague)) .o_data_cell[name=note]:contains(quote by Friday)",
         },
     ],
 });
