@@ -19,6 +19,7 @@
 
 import functools
 
+from odoo import Command
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -60,6 +61,9 @@ class ResPartner(models.Model):
     def write(self, vals):
         if not self.env.su:
             self._crm_plus_check_owner_write(vals)
+        if vals.get("crm_plus_in_pool"):
+            # the owner's shares go with him (as in the pool job): nothing of a pool customer is granted through them
+            vals = {**vals, "crm_plus_shared_user_ids": [Command.clear()]}
         res = super().write(vals)
         if "parent_id" in vals and vals["parent_id"] and not self.env.su:
             # moved under another customer: the new customer's editors only (checked before the write too)

@@ -157,12 +157,21 @@ class TestCustomerOwnership(OwnershipCommon):
         wizard = Handover.create({"from_user_id": self.seller_b.id, "to_user_id": self.salesman.id})
         self.assertIn("Customers: 1", wizard.preview)
 
+    @mute_logger("odoo.addons.base.models.ir_rule")
     def test_pool_customer_documents_stay_private(self):
-        """A pool customer has no owner: its shares grant nothing on its documents through ownership."""
-        self.customer_b.sudo().write({"user_id": False, "crm_plus_in_pool": True})
-        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
-            self.order_b.with_user(self.leader).read(["name"])
-        self.assertTrue(self.customer_b.with_user(self.salesman).read(["name"]))
+        """Back in the pool, a customer loses its owner and its shares: nothing of it is granted through them."""
+        for put_in_pool in (
+            lambda: self.customer_b.with_user(self.sales_manager).write({"user_id": False, "crm_plus_in_pool": True}),
+            lambda: self.env["crm_plus.pool"]._return({self.customer_b.id: self.seller_b.id}),
+        ):
+            self.customer_b.sudo().write({"user_id": self.seller_b.id, "crm_plus_shared_user_ids": self.salesman.ids})
+            self.assertReads(self.salesman, self._records("b"))
+            put_in_pool()
+            self.env.invalidate_all()
+            self.assertTrue(self.customer_b.crm_plus_in_pool)
+            self.assertFalse(self.customer_b.crm_plus_shared_user_ids)
+            self.assertReadsNot(self.salesman, self._records("b"))
+            self.assertTrue(self.customer_b.with_user(self.salesman).read(["name"]))
 
     # ------------------------------------------------------------------ sharing
 
