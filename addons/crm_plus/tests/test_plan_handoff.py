@@ -259,6 +259,15 @@ class TestPlanHandoff(CrmPlusPlanCommon):
             manager_step.write({"handoff_state": "unresolved"})
         with self.assertRaises(AccessError):
             manager_step.write({"handoff_issue": "x"})
+        # nor does he name himself the next participant, on the template or on the step
+        with self.assertRaises(AccessError):
+            self.handoff_template.line_ids[1].with_user(self.salesman).with_context(**forged).write(
+                {"handoff_user_id": self.salesman.id}
+            )
+        with self.assertRaises(AccessError):
+            acceptance.with_user(self.salesman).with_context(**forged).write(
+                {"handoff_role": "user", "handoff_user_id": self.salesman.id}
+            )
         # tracking asked by the salesperson follows the documents only: nothing is paid, nothing handed off
         plan.with_user(self.salesman).with_context(**forged).action_track()
         self.assertFalse(install.handoff_state)
