@@ -96,6 +96,7 @@
         "data/crm_plus_dashboard_data.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/crm_plus_attribute_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/crm_plus_target_demo.xml",
