@@ -187,3 +187,27 @@ class TestChatterLanguage(ApprovalCommon, HttpCase):
             bodies = [values["body"][1] for values in data["mail.message"] if "第" in str(values.get("body"))]
             self.assertEqual(len(bodies), len(messages.filtered(lambda m: "revised" in (m.body or ""))))
         self.assertEqual(counts[0], counts[1], "no query per message")
+
+    def test_batch_notes_cost_the_same_whatever_the_batch(self):
+        """Jobs note thousands of records at once: the data of the batch's notes is written in one UPDATE."""
+        Partner = self.env["res.partner"]
+        counts = []
+        for size in (3, 3, 30):  # the first one warms the caches up
+            partners = Partner.create([{"name": f"Batch {size} {index}"} for index in range(size)])
+            notes = {
+                partner.id: chatter_note(
+                    self.env, Markup("<p>%s</p>"), lazy("Handed off to %(user)s.", user=f"User {index % 7}")
+                )
+                for index, partner in enumerate(partners)
+            }
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            messages = partners._crm_plus_message_log_batch(notes)
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(len(messages), size)
+        self.assertEqual(counts[1], counts[2], counts)
+        self.env.invalidate_all()
+        self.assertEqual(
+            messages.sudo().mapped("crm_plus_body_data"), [notes[message.res_id] for message in messages.sudo()]
+        )
