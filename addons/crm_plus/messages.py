@@ -19,8 +19,8 @@ Chatter notes: ``chatter_note(env, body, *parts)`` is the data of a note (one me
 ``_crm_plus_message_log_batch`` post it (the body in the poster's language, for emails and search) and keep the
 data on ``mail.message.crm_plus_body_data``, from which the web client's messages are rendered for each reader
 (``render_html``: templates are ours, every figure is escaped). In the chatter, ``Ref`` figures are read in the
-reader's own environment, one query per model for the whole batch (``read_refs``), and show the label stored at
-posting where the reader may not read the record or the field.
+reader's own environment, two queries per model for the whole batch (``read_refs``), and show the label stored
+at posting where the reader may not read the record or the field.
 """
 
 from collections import defaultdict
@@ -235,7 +235,8 @@ def _collect_refs(value, found):
 
 def read_refs(env, datas, lang):
     """``{(model, id, field): value}`` of the references in ``datas``, read in ``lang`` as the environment's user:
-    one query per model and field, and only the records and fields he may read (others keep their label)."""
+    two queries per model and field (the records he may read, then the model's own checks), and only the records
+    and fields he may read (others keep their label)."""
     found = defaultdict(set)
     for data in datas:
         _collect_refs(data, found)

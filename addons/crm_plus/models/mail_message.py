@@ -5,8 +5,8 @@
 A note our code posts keeps, beside its body (in the poster's language: emails, search and other clients read it),
 the data it was built from (``crm_plus_body_data``). When messages go to a web client (``_to_store``: a thread's
 messages, the inbox, bus notifications), those with data get their body rendered in the reader's language: one
-query for the batch to read the data, plus one per model of the ``Ref`` figures they name; messages without data
-are left as Odoo sends them.
+query for the batch to read the data, plus two per model of the ``Ref`` figures they name (none for most notes);
+messages without data are left as Odoo sends them.
 """
 
 from odoo import fields
