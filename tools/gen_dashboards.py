@@ -23,6 +23,26 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "addons" / "crm_plus" / "data" / "dashboards"
 VERSION = "18.5.10"
 TOP_GROUPS = "crm_plus_top_groups"  # as addons/crm_plus/report/crm_plus_report_common.py
+# the dashboards read these reports' snapshots (addons/crm_plus/report/crm_plus_report_snapshot.py)
+SNAPSHOT = "crm_plus_dashboard_snapshot"
+SNAPSHOT_MODELS = {
+    "crm_plus.report.aging",
+    "crm_plus.report.customer.value",
+    "crm_plus.report.dunning",
+    "crm_plus.report.execution",
+    "crm_plus.report.funnel",
+    "crm_plus.report.product",
+    "crm_plus.report.rounds",
+    "crm_plus.report.staff",
+    "crm_plus.report.target",
+}
+
+
+def read_context(model, context=None):
+    """The context of a dashboard's read of model: its snapshot where it keeps one."""
+    return {**(context or {}), **({SNAPSHOT: True} if model in SNAPSHOT_MODELS else {})}
+
+
 NS = uuid.UUID("7d3c1c52-4f0a-4d7c-9a43-0d5b7c1f2e10")
 
 # ---------------------------------------------------------------------------------------------------- models
@@ -332,7 +352,7 @@ DASHBOARDS = [
                             "crm_plus.report.execution",
                             "due_this_week",
                             "sum",
-                            [],
+                            [["due_this_week", "=", 1]],  # the same sum, read from the steps due only
                             NUMBER,
                             1,
                             {"period": False},
@@ -828,7 +848,7 @@ class Builder:
         self.pivots[pivot_id] = {
             "type": "ODOO",
             "fieldMatching": self.matching(model, exclude),
-            "context": context or {},
+            "context": read_context(model, context),
             "domain": domain,
             "id": pivot_id,
             "measures": [{"id": f"{field}:{agg}", "fieldName": field, "aggregator": agg} for field, agg in measures],
@@ -943,7 +963,7 @@ class Builder:
             },
             "searchParams": {
                 "comparison": None,
-                "context": {"group_by": []},
+                "context": read_context(model, {"group_by": []}),
                 "domain": block["domain"],
                 "groupBy": groupby,
                 "orderBy": [],
@@ -1016,7 +1036,7 @@ class Builder:
             "columns": block["columns"] + block.get("rule_fields", []),
             "domain": block["domain"],
             "model": model,
-            "context": {},
+            "context": read_context(model),
             "orderBy": [{"name": name, "asc": asc} for name, asc in block["order"]],
             "id": list_id,
             "name": title,
