@@ -100,6 +100,14 @@ MODELS = {
         "menu": "crm_plus.crm_plus_report_target_menu",
         "period": ("date_from", "date"),
     },
+    # not a report: each settled promise carries its own figure (kept_rate, 100 kept / 0 broken)
+    "crm_plus.dunning.promise": {
+        "action": "crm_plus.crm_plus_dunning_promise_action",
+        "menu": "crm_plus.crm_plus_dunning_promise_menu",
+        "period": ("date_closed", "date"),
+        "team": None,  # a customer has no sales team
+        "user": "partner_id.user_id",
+    },
 }
 
 # ---------------------------------------------------------------------------------------------------- filters
@@ -262,6 +270,15 @@ DASHBOARDS = [
                             "collection_rate",
                             "avg",
                             [],
+                            PERCENT,
+                            100,
+                        ),
+                        (
+                            "Promises Kept",
+                            "crm_plus.dunning.promise",
+                            "kept_rate",
+                            "avg",
+                            [["kind", "=", "promise"], ["state", "in", ["kept", "broken"]]],
                             PERCENT,
                             100,
                         ),
