@@ -30,6 +30,7 @@
         "security/crm_plus_approval_security.xml",
         "security/crm_plus_customer_security.xml",
         "security/sale_order_security.xml",
+        "security/crm_plus_owner_security.xml",
         "data/crm_plus_attribute_data.xml",
         "views/res_partner_views.xml",
         "views/crm_plus_followup_views.xml",
@@ -96,6 +97,7 @@
         "data/crm_plus_dashboard_data.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/crm_plus_attribute_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/crm_plus_target_demo.xml",

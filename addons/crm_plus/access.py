@@ -280,8 +280,17 @@ PUBLIC_METHODS = {
     },
     "crm_plus.target": {"get_import_templates": ((), "any reader: the xlsx template to import targets")},
     "crm_plus.xlsx.export": {"action_export": ((), "exports only what the user may read (his own access)")},
+    "hr.department": {
+        "write": ((), f"{_ACL} (HR); a new manager: the department scope of the users below is recomputed"),
+    },
+    "hr.employee": {
+        "write": ((), f"{_ACL} (HR); a department manager's new user: the scope below is recomputed"),
+    },
     "ir.fields.converter": {"db_id_for": ((), "import: resolves attribute options the user may read")},
-    "res.company": {"create": ((), f"{_ACL} (settings); creates the company's default approval rules")},
+    "res.company": {
+        "create": ((), f"{_ACL} (settings); creates the company's default approval rules"),
+        "write": ((), f"{_ACL} (settings); 'Customers Editable by their Owner Only' changed: caches cleared"),
+    },
     "res.partner": {
         "action_claim": (
             (SALESMAN,),
@@ -299,7 +308,10 @@ PUBLIC_METHODS = {
         "create": (
             (),
             f"{_ACL}; required attributes checked; dunning policy/level/credit hold: finance only; pool fields: "
-            "team leaders (all documents) and sales managers only",
+            "team leaders (all documents) and sales managers only; shared-with users: the new customer's owner "
+            "or managers; a salesperson's own new customers within his pool rule's limit; with 'Customers "
+            "Editable by their Owner Only': customers (and contacts) of others refused (_check_access); with "
+            "'Duplicate Customers: Refused': a salesperson's new customer matching an existing one (UserError)",
         ),
         "write": (
             (),
@@ -307,7 +319,9 @@ PUBLIC_METHODS = {
             "finance only (the run writes levels in SQL); pool fields, and the owner, parent, company or archiving "
             "of a pool customer: team leaders (all documents) and sales managers only (salespeople claim); with a "
             "pool rule in the company, salespeople set no owner but themselves on customers without one, within "
-            "their limit",
+            "their limit; shared-with users: the owner or managers only; with 'Customers Editable by their Owner "
+            "Only': customers of others (owner, shared, team leader, department managers excepted) refused "
+            "(_check_access, also unlink), owner changed by the owner or managers only",
         ),
     },
     "res.users": {

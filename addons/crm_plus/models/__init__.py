@@ -46,6 +46,7 @@ from . import crm_plus_pool_rule
 from . import crm_plus_report_attribute_mixin
 from . import crm_plus_report_snapshot
 from . import crm_plus_target
+from . import hr_department
 from . import hr_employee
 from . import hr_job
 from . import ir_fields_converter
@@ -58,6 +59,7 @@ from . import res_partner
 from . import res_partner_dunning
 from . import res_partner_duplicate
 from . import res_partner_followup
+from . import res_partner_owner
 from . import res_partner_plan
 from . import res_partner_pool
 from . import res_users

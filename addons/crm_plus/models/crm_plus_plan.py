@@ -407,6 +407,7 @@ class CrmPlusPlan(models.Model):
         toggled = changed.filtered(lambda step: (step.state == "done") != was_done[step.id])
         toggled._crm_plus_sync_activities()
         toggled.plan_id._crm_plus_reschedule()
+        toggled._crm_plus_handoff_next()
 
     def _crm_plus_reschedule(self):
         """Open steps triggered by the delivery or by the previous step follow the actual dates once those are done."""

@@ -1,6 +1,7 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api
@@ -24,7 +25,8 @@ MANUAL_KINDS = ("manual", "dunning")
 # Fields that define a step: frozen once the plan has started.
 PLANNED_FIELDS = {"plan_id", "action_type_id", "date_due", "amount"}
 # Fields only tracking and the authorised actions write (never a create/write from a user).
-TRACKED_FIELDS = {"cancelled", "amount_done"}
+# (handoff_state/handoff_issue: written by the automatic hand-off, crm_plus_plan_step_handoff.py)
+TRACKED_FIELDS = {"cancelled", "amount_done", "handoff_state", "handoff_issue"}
 
 
 def check_hand_written_fields(records, vals, guarded):
@@ -264,6 +266,7 @@ class CrmPlusPlanStep(models.Model):
             )
         steps._crm_plus_sync_activities()
         steps.plan_id._crm_plus_reschedule()
+        steps._crm_plus_handoff_next()
         return True
 
     def action_open_done_wizard(self):
@@ -321,6 +324,7 @@ class CrmPlusPlanStep(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         to_create = []
         to_remove = self.env["mail.activity"]
+        to_move = defaultdict(lambda: self.env["mail.activity"])  # (user, deadline) -> activities: one write each
         for step in self:
             # sudo: the responsible of the activity may be someone else than the user updating the step.
             activities = step.sudo().activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
@@ -341,7 +345,9 @@ class CrmPlusPlanStep(models.Model):
                 continue
             activity = activities[:1]
             if activity.user_id != step.user_id or activity.date_deadline != (step.date_remind or step.date_due):
-                activity.write({"user_id": step.user_id.id, "date_deadline": step.date_remind or step.date_due})
+                to_move[step.user_id.id, step.date_remind or step.date_due] |= activity
+        for (user_id, deadline), activities in to_move.items():
+            activities.write({"user_id": user_id, "date_deadline": deadline})
         if to_remove:
             to_remove.unlink()
         if to_create:

@@ -144,7 +144,15 @@ class CrmPlusPool(models.AbstractModel):
         if returns:
             self._return(returns)
             stats["returned"] += len(returns)
-        Partner.invalidate_model(["user_id", "crm_plus_in_pool", "crm_plus_pool_date", "crm_plus_pool_return_date"])
+        Partner.invalidate_model(
+            [
+                "user_id",
+                "crm_plus_in_pool",
+                "crm_plus_pool_date",
+                "crm_plus_pool_return_date",
+                "crm_plus_shared_user_ids",
+            ]
+        )
 
     def _notice_activities(self, partner_ids):
         notice = self.env.ref("crm_plus.mail_activity_type_pool_notice")
@@ -207,6 +215,8 @@ class CrmPlusPool(models.AbstractModel):
                 ids,
             )
         )
+        # the owner's shares go with him: nothing of a pool customer is granted through ownership
+        self.env.cr.execute(SQL("DELETE FROM crm_plus_res_partner_shared_user_rel WHERE partner_id IN %s", ids))
         self._notice_activities(ids).unlink()
         owners = self.env["res.users"].sudo().browse(set(returns.values()))
         names = {owner.id: owner.name for owner in owners}

@@ -21,6 +21,16 @@ class HrEmployee(models.Model):
         "CHECK(max_discount >= 0 AND max_discount <= 100)", "A maximum discount is a percentage between 0 and 100."
     )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "user_id" in vals:
+            # the user managing a parent department changed: the scope of the users below it follows
+            # sudo: the data scope follows HR changes, whatever the user may read of the departments
+            managed = self.env["hr.department"].sudo().search([("manager_id", "in", self.ids)])
+            if managed:
+                managed._crm_plus_recompute_scope()
+        return res
+
     @api.model
     def _crm_plus_max_discounts(self, users, companies):
         """Discount limits as ``{(user_id, company_id): percent or None}`` for every pair.

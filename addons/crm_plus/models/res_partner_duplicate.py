@@ -14,6 +14,8 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..access import ALL_LEADS
+from ..access import SALE_MANAGER
 from ..access import SALESMAN
 from ..access import require_groups
 
@@ -68,6 +70,13 @@ class ResPartner(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        if not self.env.su:
+            partners._crm_plus_check_duplicates()
+        return partners
+
     @api.depends("name", "vat", "phone", "email", "parent_id", "is_company")
     def _compute_crm_plus_duplicate_ids(self):
         for partner in self:
@@ -105,6 +114,33 @@ class ResPartner(models.Model):
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         return self.search([("id", "in", ids)], limit=limit) if ids else self.browse()
+
+    def _crm_plus_check_duplicates(self):
+        """Refuse new customers duplicating existing ones, for salespeople of companies that refuse duplicates."""
+        user = self.env.user
+        if not user.has_group(SALESMAN) or user.has_group(ALL_LEADS) or user.has_group(SALE_MANAGER):
+            return
+        for partner in self.filtered(lambda p: not p.parent_id):
+            # sudo: a company setting that binds the salesperson, whatever he may read of the companies
+            if (partner.company_id or self.env.company).sudo().crm_plus_duplicate_customer != "refuse":
+                continue
+            duplicates = partner._crm_plus_find_duplicates(limit=3)
+            if duplicates:
+                raise UserError(
+                    self.env._(
+                        "%(name)s is already a customer: %(customers)s. Open it, or ask its salesperson to share "
+                        "it with you (Ask the Owner); a sales manager can create it if it really is another one.",
+                        name=partner.name,
+                        customers=", ".join(
+                            self.env._(
+                                "%(customer)s (salesperson: %(owner)s)", customer=d.display_name, owner=d.user_id.name
+                            )
+                            if d.user_id
+                            else d.display_name
+                            for d in duplicates
+                        ),
+                    )
+                )
 
     @require_groups(SALESMAN)
     def action_crm_plus_request_share(self):

@@ -9,7 +9,8 @@ The owner is Odoo's *Salesperson* (``user_id``). What a salesperson cannot do, w
 * take a pool customer by writing its owner (or move it under another company/parent, or archive it): he claims
   it, within the limit of owned customers of his rule;
 * where a pool rule is configured for his company: give a customer owned by someone else a new owner, or take
-  an unowned customer beyond his limit. Without any pool rule, owners are set as in Odoo.
+  an unowned customer (or create a customer of his own) beyond his limit. Without any pool rule, owners are set
+  as in Odoo.
 
 A changed owner restarts the pool clock (``crm_plus_owner_date``); writing the same owner again does not.
 """
@@ -62,7 +63,13 @@ class ResPartner(models.Model):
         for vals in vals_list:
             if vals.get("user_id") and "crm_plus_owner_date" not in vals:
                 vals["crm_plus_owner_date"] = today
-        return super().create(vals_list)
+        partners = super().create(vals_list)
+        if not self.env.su and not self._crm_plus_is_pool_manager():
+            # a new customer of his own counts as a claim: within the limit of his pool rule, if any
+            mine = partners.filtered(lambda p: p.user_id == self.env.user and not p.parent_id and p.active)
+            if mine and mine._crm_plus_pool_rules():
+                mine._crm_plus_check_claim_limit()
+        return partners
 
     def write(self, vals):
         if not self.env.su and not is_trusted(self.env, "crm_plus_pool"):
@@ -75,7 +82,9 @@ class ResPartner(models.Model):
         if changed:
             # a new owner restarts the pool clock and takes the customer out of the pool (bypasses our check)
             owned = bool(vals["user_id"])
-            super(ResPartner, changed).write(
+            # sudo: bookkeeping of the owner change just allowed; the customer may now be outside the caller's
+            # scope ("Customers Editable by their Owner Only")
+            super(ResPartner, changed.sudo()).write(
                 {
                     "crm_plus_owner_date": fields.Date.context_today(self) if owned else False,
                     "crm_plus_pool_return_date": False,

@@ -23,6 +23,21 @@ class SaleOrder(models.Model):
             self._crm_plus_check_customer_owner()
         return res
 
+    def _crm_plus_approvers(self):
+        """Held only because the customer is another salesperson's (rules *Customer owned by another salesperson*):
+        the customer's owner decides, or his department manager. Held for other reasons too: the usual approvers,
+        who may decide on all of them (a single step)."""
+        self.ensure_one()
+        # sudo: the rules that held the order, the customer's owner and his managers: who decides, whoever asks
+        order = self.sudo()
+        rules = order.approval_rule_ids
+        if not rules or set(rules.mapped("rule_type")) != {"customer_owner"}:
+            return super()._crm_plus_approvers()
+        owner = order.partner_id.commercial_partner_id.user_id
+        deciders = (owner | owner.crm_plus_manager_user_ids).filtered(lambda user: user.active and not user.share)
+        deciders -= order.user_id | order.approval_requested_by_id
+        return deciders.with_env(self.env) if deciders else super()._crm_plus_approvers()
+
     def _crm_plus_check_customer_owner(self):
         """With *Quotations for Customers of Others: Refused*, a salesperson quotes only customers without owner
         or his own (team leaders with all documents and sales managers quote any; portal/website orders, made

@@ -288,6 +288,8 @@ class SaleOrder(models.Model):
                         "date_due": date_due,
                         "amount": amount,
                         "user_id": (line.user_id or self._crm_plus_plan_responsible(line.action_type_id)).id,
+                        "handoff_role": line.handoff_role,
+                        "handoff_user_id": line.handoff_user_id.id,
                     }
                 )
             return values

@@ -1,6 +1,7 @@
 from . import test_approval
 from . import test_approval_attribute
 from . import test_approval_concurrency
+from . import test_approval_customer_owner
 from . import test_approval_rpc
 from . import test_attributes
 from . import test_attributes_targets
@@ -9,6 +10,7 @@ from . import test_customer_duplicates
 from . import test_customer_followup
 from . import test_customer_handoff
 from . import test_customer_handover
+from . import test_customer_ownership
 from . import test_customer_pool
 from . import test_dashboard_snapshots
 from . import test_dashboards
@@ -21,6 +23,7 @@ from . import test_dunning_portal
 from . import test_dunning_promises
 from . import test_existing_data
 from . import test_plan_generation
+from . import test_plan_handoff
 from . import test_plan_reschedule
 from . import test_plan_tracking
 from . import test_product_analysis

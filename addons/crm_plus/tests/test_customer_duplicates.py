@@ -40,6 +40,24 @@ class TestCustomerDuplicates(CustomerCommon):
             with self.subTest(vals=vals):
                 self.assertEqual(self._duplicates(self.salesman, **vals), expected)
 
+    def test_duplicates_refused_for_salespeople(self):
+        Partner = self.env["res.partner"].with_user(self.salesman)
+        self.assertTrue(Partner.create({"name": "Beta Works Ltd.", "is_company": True}))  # warned only: created
+        self.env.company.crm_plus_duplicate_customer = "refuse"
+        for vals in ({"name": "beta works ltd."}, {"name": "Gamma", "vat": "cn91310000ma1fl0xx1"}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "Beta Works.*salesperson: Bert Seller"):
+                Partner.create({"is_company": True, **vals})
+        # the form warns first, then refuses the same way
+        form = Form(Partner)
+        form.name = "Beta Works Inc"
+        self.assertIn(self.customer_b, form.crm_plus_duplicate_ids)
+        with self.assertRaises(UserError):
+            form.save()
+        # contacts, customers without match, and managers pass
+        Partner.create({"name": "Beta Works", "parent_id": self.customer_a.id})
+        Partner.create({"name": "Gamma Holdings", "is_company": True})
+        self.env["res.partner"].with_user(self.sales_manager).create({"name": "Beta Works Ltd", "is_company": True})
+
     def test_ask_the_owner(self):
         self.customer_b.with_user(self.salesman).action_crm_plus_request_share()
         todo = self.customer_b.activity_ids.filtered(lambda a: a.user_id == self.seller_b)

@@ -98,8 +98,9 @@ class TestCustomerFollowup(CustomerCommon):
 
         self.assertEqual(seen(self.salesman), sally | bert_on_a)  # mine and those of my customers
         self.assertEqual(seen(self.seller_b), bert_on_a | bert)
-        self.assertEqual(seen(self.leader), sally)  # team North
-        self.assertEqual(seen(self.boss), sally)  # department of Sally
+        # team North, department of Sally: Sally's, and Bert's on Sally's customer (issue #16: ownership scope)
+        self.assertEqual(seen(self.leader), sally | bert_on_a)
+        self.assertEqual(seen(self.boss), sally | bert_on_a)
         self.assertEqual(seen(self.team_leader), everything)  # all documents
         self.assertEqual(seen(self.sales_manager), everything)
         other_company = self.env["res.company"].create({"name": "Other Co"})

@@ -35,8 +35,14 @@ class TestCustomerHandoff(CustomerCommon):
         return wizard.action_apply()
 
     def test_chain_on_an_opportunity(self):
-        self._hand_off(self.salesman, self.lead, self.seller_b, note="Quote sent, call on Monday")
+        # Bert's customer: handed off, Sally no longer reads it (as Alpha's owner she would: ownership scope)
+        self.lead.partner_id = self.customer_b
+        action = self._hand_off(self.salesman, self.lead, self.seller_b, note="Quote sent, call on Monday")
         self.assertEqual(self.lead.user_id, self.seller_b)
+        # Sally no longer sees it: back to her list rather than reloading a record she may not read
+        self.assertFalse(self.lead.with_user(self.salesman).has_access("read"))
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["next"]["res_model"], "crm.lead")
         todo = self.lead.activity_ids.filtered(lambda a: a.user_id == self.seller_b)
         self.assertIn("Quote sent", todo.note)
         self._hand_off(self.seller_b, self.lead, self.leader, note="Needs a price decision")

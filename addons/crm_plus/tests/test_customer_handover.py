@@ -49,6 +49,9 @@ class TestCustomerHandover(CustomerCommon):
             {"approval_state": "pending", "approval_user_ids": [Command.set(bert.ids)]}
         )
         cls.confirmed.plan_id.step_ids.write({"user_id": bert.id})
+        # a step of Sally's to be handed off to Bert once the step before it is done
+        cls.to_hand_off = order(cls.customer_a, cls.salesman, confirm=True).plan_id.step_ids[:1]
+        cls.to_hand_off.write({"handoff_role": "user", "handoff_user_id": bert.id})
         cls.followup = cls._followup(bert, cls.customer_b, next_date=cls.confirmed.date_order.date())
         cls.todo = cls.lead_open.activity_schedule("mail.mail_activity_data_todo", user_id=bert.id, summary="Call")
 
@@ -68,7 +71,7 @@ class TestCustomerHandover(CustomerCommon):
                 "customer": 1,
                 "lead": 1,
                 "quotation": 1,
-                "step": len(self.confirmed.plan_id.step_ids),
+                "step": len(self.confirmed.plan_id.step_ids) + 1,
                 "followup": 1,
                 "approval": 1,
                 "activity": before["activity"],
@@ -85,6 +88,7 @@ class TestCustomerHandover(CustomerCommon):
         self.assertEqual(self.lead_open.user_id, self.salesman)
         self.assertEqual(self.quotation.user_id, self.salesman)
         self.assertEqual(set(self.confirmed.plan_id.step_ids.mapped("user_id")), {self.salesman})
+        self.assertEqual(self.to_hand_off.handoff_user_id, self.salesman, "handed off to the successor, later")
         self.assertEqual(self.followup.sudo().user_id, self.salesman)
         self.assertEqual(self.todo.user_id, self.salesman)
         # Sally sold the order waiting for Bert: she cannot approve it, the default approvers do

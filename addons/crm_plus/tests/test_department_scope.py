@@ -18,6 +18,9 @@ SCOPE_RULES = (
     "crm_plus.crm_lead_rule_department_manager",
     "crm_plus.sale_order_rule_approver",
     "crm_plus.sale_order_line_rule_approver",
+    "crm_plus.sale_order_rule_customer_scope",
+    "crm_plus.sale_order_line_rule_customer_scope",
+    "crm_plus.crm_lead_rule_customer_scope",
 )
 
 
@@ -103,9 +106,9 @@ class TestDepartmentScope(CrmPlusCommon):
         # archived employees still count (the rules searched them without the active filter) ...
         self.seller_employee.action_archive()
         self.assertEqual(self._seen(self.boss, "sale.order", self.order_a), self.order_a)
-        # ... a parent department's manager does not (direct department only, as before)
+        # ... and a parent department's manager sees its sub-departments (issue #16: the department tree)
         self.other_department.parent_id = self.department
-        self.assertFalse(self._seen(self.boss, "sale.order", self.order_b))
+        self.assertEqual(self._seen(self.boss, "sale.order", self.order_b), self.order_b)
 
     def test_approval_history_in_scope(self):
         self.env["crm_plus.approval.entry"].sudo().create(

@@ -261,3 +261,25 @@ class TestUi(HttpCase):
         self.start_tour("/odoo/crm", "crm_plus_report_tour", login=self.manager.login)
         self.assertIn("x_attr_tour_tier", self.env["crm_plus.report.rounds"]._fields)
         self.assertTrue(tier.active)
+
+    # 7. salesperson: hand an opportunity off to a colleague; the colleague finds it on his desktop
+    def test_07_handoff_tour(self):
+        colleague = new_test_user(
+            self.env, login="tour_colleague", name="Tour Colleague", groups="sales_team.group_sale_salesman"
+        )
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Tour Handoff Deal",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        self.start_tour(f"/odoo/crm/{lead.id}", "crm_plus_handoff_tour", login=self.salesman.login)
+        self.assertEqual(lead.user_id, colleague)
+        handoff = lead.crm_plus_handoff_ids
+        self.assertEqual((handoff.from_user_id, handoff.to_user_id), (self.salesman, colleague))
+        self.assertEqual(handoff.note, "Demo done, they want a quote by Friday")
+        todo = lead.activity_ids.filtered(lambda activity: activity.user_id == colleague)
+        self.assertIn("quote by Friday", str(todo.note))
+        self.start_tour("/odoo", "crm_plus_handoff_colleague_tour", login=colleague.login)

@@ -1,13 +1,12 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from markupsafe import Markup
-
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
 from ..access import SALESMAN
+from ..models.crm_plus_handoff import HANDOFF_ROLES
 
 
 class CrmPlusHandoffWizard(models.TransientModel):
@@ -17,11 +16,7 @@ class CrmPlusHandoffWizard(models.TransientModel):
     res_model = fields.Char(required=True)
     res_id = fields.Many2oneReference(model_field="res_model", required=True)
     role = fields.Selection(
-        [
-            ("user", "A user"),
-            ("team_leader", "The sales team's leader"),
-            ("department_manager", "My department manager"),
-        ],
+        HANDOFF_ROLES,
         string="Hand Off To",
         default="user",
         required=True,
@@ -48,16 +43,7 @@ class CrmPlusHandoffWizard(models.TransientModel):
         record = self.env["crm_plus.handoff"]
         if self.res_model in self.env and "crm_plus_handoff_ids" in self.env[self.res_model]._fields:
             record = self.env[self.res_model].browse(self.res_id).exists()
-        if self.role == "team_leader":
-            team = self.env["crm.team"]
-            if "team_id" in record._fields:
-                team = record.team_id
-            elif "order_id" in record._fields:
-                team = record.order_id.team_id
-            return (team or self.env.user.sale_team_id).user_id
-        if self.role == "department_manager":
-            return (self.env.user.crm_plus_manager_user_ids - self.env.user)[:1]
-        return self.env["res.users"]
+        return self.env["crm_plus.handoff"]._crm_plus_resolve_role(self.role, record, self.env.user)
 
     def action_apply(self):
         self.ensure_one()
@@ -75,32 +61,23 @@ class CrmPlusHandoffWizard(models.TransientModel):
         source = record._crm_plus_handoff_responsible() or self.env.user
         if target == source:
             raise UserError(self.env._("Hand off to someone else."))
-        Handoff = self.env["crm_plus.handoff"].sudo()
-        previous = Handoff.search([("res_model", "=", record._name), ("res_id", "=", record.id)], limit=1)
-        since = previous.create_date or record.create_date or fields.Datetime.now()
-        waited = (fields.Datetime.now() - since).total_seconds() / 3600
-        record._crm_plus_handoff_assign(target)
-        # sudo: hand-offs are written by this wizard only (read-only for everybody), after the checks above
-        Handoff.create(
-            {
-                "res_model": record._name,
-                "res_id": record.id,
-                "from_user_id": source.id,
-                "to_user_id": target.id,
-                "note": self.note,
-                "waited_hours": waited,
-                "company_id": (record.company_id if "company_id" in record._fields else self.env.company).id
-                or self.env.company.id,
-            }
-        )
-        # sudo: the To-Do is the next participant's, who may see the record only once it is his
-        record.sudo().activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=target.id,
-            summary=self.env._("Handed off by %(user)s", user=self.env.user.name),
-            note=self.note,
-        )
-        record.sudo()._message_log(
-            body=Markup("<p>%s</p><p>%s</p>") % (self.env._("Handed off to %(user)s.", user=target.name), self.note)
-        )
-        return {"type": "ir.actions.act_window_close"}
+        record._crm_plus_handoff_apply({record.id: (source, target, self.note)})
+        if record.has_access("read"):
+            return {"type": "ir.actions.act_window_close"}
+        # the record went with the hand-off (a salesperson sees his own documents): reloading it would fail,
+        # back to the list of what the caller still sees
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": self.env._("Handed off to %(user)s.", user=target.name),
+                "type": "success",
+                "next": {
+                    "type": "ir.actions.act_window",
+                    "name": self.env["ir.model"]._get(record._name).name,
+                    "res_model": record._name,
+                    "views": [[False, "list"], [False, "form"]],
+                    "target": "main",
+                },
+            },
+        }

@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Hand-over on departure: everything one user owns or must do moves to another user.
 
-What moves (``HANDOVER_MOVES``, one ``_move_<key>`` each, in this order): customers he owns, his open
+What moves (``_handover_moves()``, by default ``HANDOVER_MOVES``, one ``_records``/``_move_<key>`` each, in this
+order; another addon adds its own keys there, e.g. the bridge's route approvals): customers he owns, his open
 opportunities, his quotations, the open plan steps he is responsible for, his open follow-ups (with a next
 follow-up still to do), the approvals he must decide (re-routed: he leaves the approvers, the new user joins them
 unless he sold or requested the order), then his remaining open activities. Confirmed orders, won/lost
@@ -53,10 +54,14 @@ class CrmPlusHandover(models.TransientModel):
     @api.depends("from_user_id")
     def _compute_preview(self):
         for wizard in self:
-            counts = {key: len(wizard._records(key)) for key in HANDOVER_MOVES} if wizard.from_user_id else {}
+            counts = {key: len(wizard._records(key)) for key in wizard._handover_moves()} if wizard.from_user_id else {}
             wizard.preview = wizard._format(counts) if counts else False
 
     # -------------------------------------------------------------- what moves
+
+    def _handover_moves(self):
+        """The keys of what moves, in order: each has a label (``_labels``), ``_records`` and ``_move_<key>``."""
+        return HANDOVER_MOVES
 
     def _companies_domain(self, field="company_id"):
         companies = self.env.user.company_ids.ids
@@ -77,8 +82,12 @@ class CrmPlusHandover(models.TransientModel):
                 Domain("user_id", "=", user.id) & Domain("state", "in", ("draft", "sent")) & self._companies_domain()
             )
         if key == "step":
+            # his open steps, and those to be handed off to him when the step before them is done
             return env["crm_plus.plan.step"].search(
-                Domain("user_id", "=", user.id)
+                (
+                    Domain("user_id", "=", user.id)
+                    | (Domain("handoff_user_id", "=", user.id) & Domain("handoff_state", "!=", "handed_off"))
+                )
                 & Domain("state", "not in", ("done", "cancelled"))
                 & self._companies_domain()
             )
@@ -120,7 +129,7 @@ class CrmPlusHandover(models.TransientModel):
 
     def _format(self, counts):
         labels = self._labels()
-        return "\n".join(f"{labels[key]}: {counts.get(key, 0)}" for key in HANDOVER_MOVES)
+        return "\n".join(f"{labels[key]}: {counts.get(key, 0)}" for key in self._handover_moves())
 
     # -------------------------------------------------------------- actions
 
@@ -138,8 +147,8 @@ class CrmPlusHandover(models.TransientModel):
         for user in successors:
             if not user.active or user.share or not user.has_group(SALESMAN):
                 raise UserError(self.env._("%(user)s is not an active salesperson.", user=user.name))
-        counts, withdrawn = {}, 0
-        for key in HANDOVER_MOVES:
+        counts, withdrawn, notes = {}, 0, []
+        for key in self._handover_moves():
             records = self._records(key)
             if key == "quotation":
                 withdrawn = len(records.filtered(lambda o: o.approval_state in ("pending", "approved")))
@@ -148,11 +157,13 @@ class CrmPlusHandover(models.TransientModel):
             elif key in ("lead", "quotation") and self.extra_user_ids:
                 self._move_following_customer(records, target)
             else:
-                getattr(self, f"_move_{key}")(records, target)
+                # a move may say what it could not do (a line of the report)
+                notes.append(getattr(self, f"_move_{key}")(records, target))
             counts[key] = len(records)
         report = self._format(counts)
         if withdrawn:
             report += "\n" + self.env._("Approval requests withdrawn (ask again): %(count)s", count=withdrawn)
+        report += "".join(f"\n{note}" for note in notes if note)
         if self.archive_user:
             # sudo: archiving a user is an administrator's right; the hand-over manager archives the one he emptied
             source.sudo().action_archive()
@@ -216,7 +227,9 @@ class CrmPlusHandover(models.TransientModel):
         self._reassign(orders, target)
 
     def _move_step(self, steps, target):
-        self._reassign(steps, target)
+        source = self.from_user_id
+        self._reassign(steps.filtered(lambda step: step.user_id == source), target)
+        steps.filtered(lambda step: step.handoff_user_id == source).write({"handoff_user_id": target.id})
 
     def _move_followup(self, followups, target):
         self._reassign(followups, target)

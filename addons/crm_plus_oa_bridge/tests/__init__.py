@@ -6,6 +6,7 @@ from . import test_oa_document_types
 from . import test_oa_documents
 from . import test_oa_dunning_escalation
 from . import test_oa_dunning_letters
+from . import test_oa_handover
 from . import test_oa_plan_change
 from . import test_oa_public_api
 from . import test_oa_quotations_contracts
