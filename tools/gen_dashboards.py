@@ -429,7 +429,9 @@ DASHBOARDS = [
                     "model": "crm_plus.report.execution",
                     "columns": ["step_id", "order_id", "partner_id", "user_id", "date_due", "days_late"],
                     "domain": [["is_overdue", "=", 1]],
-                    "order": [("days_late", False)],
+                    # an open step's days late are today - its planned date: the oldest planned date first is the
+                    # same order, read from the snapshot's index of overdue steps instead of sorting them all
+                    "order": [("date_due", True), ("id", True)],
                     "rule_fields": ["company_id", "salesperson_id", "team_id"],
                     "limit": 10,
                     "full": True,
