@@ -5,6 +5,7 @@ from odoo import fields
 from odoo import models
 
 from .. import dunning_channels
+from .. import receivables
 
 
 class CrmPlusDunningCommunicationLine(models.Model):
@@ -68,6 +69,10 @@ class CrmPlusDunningCommunicationLine(models.Model):
         "(COALESCE(move_line_id, 0), COALESCE(step_id, 0), level_id, channel)",
         "An item is dunned once per level and channel.",
     )
+
+    @api.private  # the ORM calls it at install/update; never a client
+    def init(self):
+        receivables.create_indexes(self.env.cr)
 
     @api.depends("move_line_id", "step_id", "order_id")
     def _compute_name(self):

@@ -67,7 +67,7 @@ class CrmPlusDunningRun(models.AbstractModel):
         self._run(commit=True)
 
     @api.model
-    def _run(self, today=None, batch_size=1000, commit=False, partner_ids=None, company_ids=None):
+    def _run(self, today=None, batch_size=2000, commit=False, partner_ids=None, company_ids=None):
         """Run reminders and dunning; returns counters.
 
         :param commit: commit after every batch (cron and background runs); without it each
@@ -326,7 +326,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             """
             SELECT DISTINCT ON (partner_id) partner_id, level_id
               FROM (%s) leveled
-          ORDER BY partner_id, level_days DESC
+          ORDER BY partner_id, level_days DESC, level_id DESC
             """,
             self._leveled_items_query(today, partner_ids),
         )
@@ -335,11 +335,14 @@ class CrmPlusDunningRun(models.AbstractModel):
         """Keys (item, customer level, channel) not communicated yet, with what a communication needs."""
         return SQL(
             """
-            WITH leveled AS (%(leveled)s),
-                 partner_level AS (
-                    SELECT DISTINCT ON (partner_id) partner_id, level_id
-                      FROM leveled ORDER BY partner_id, level_days DESC)
-            SELECT st.move_line_id, st.step_id, st.order_id, st.partner_id, pl.level_id, ch.channel,
+            WITH leveled AS (
+                    -- each item with its customer's level (the highest any of its items reached) in one pass:
+                    -- a join of the items with their customers' levels would be planned as a nested loop
+                    SELECT it.*, first_value(it.level_id) OVER (
+                               PARTITION BY it.partner_id ORDER BY it.level_days DESC, it.level_id DESC
+                           ) AS partner_level_id
+                      FROM (%(leveled)s) it)
+            SELECT st.move_line_id, st.step_id, st.order_id, st.partner_id, st.partner_level_id AS level_id, ch.channel,
                    st.company_id, st.date_due, st.days, st.amount, st.amount_residual, st.currency_id,
                    COALESCE(p.user_id, st.user_id) AS salesman_id,
                    COALESCE(l.escalation_user_id, team.user_id, p.user_id, st.user_id) AS manager_id,
@@ -349,8 +352,7 @@ class CrmPlusDunningRun(models.AbstractModel):
                             WHERE h.partner_id = st.partner_id AND h.state = 'broken'
                               AND h.broken_notified IS NOT TRUE) AS broken_promise
               FROM leveled st
-              JOIN partner_level pl ON pl.partner_id = st.partner_id
-              JOIN crm_plus_dunning_level l ON l.id = pl.level_id
+              JOIN crm_plus_dunning_level l ON l.id = st.partner_level_id
               JOIN res_partner p ON p.id = st.partner_id
               LEFT JOIN crm_team team ON team.id = st.team_id
              CROSS JOIN LATERAL unnest(array_remove(ARRAY[%(channels)s], NULL)) AS ch(channel)
@@ -359,7 +361,7 @@ class CrmPlusDunningRun(models.AbstractModel):
                     SELECT 1 FROM crm_plus_dunning_communication_line k
                      WHERE COALESCE(k.move_line_id, 0) = COALESCE(st.move_line_id, 0)
                        AND COALESCE(k.step_id, 0) = COALESCE(st.step_id, 0)
-                       AND k.level_id = pl.level_id AND k.channel = ch.channel)
+                       AND k.level_id = st.partner_level_id AND k.channel = ch.channel)
           ORDER BY st.partner_id, st.date_due, st.move_line_id, st.step_id
             """,
             leveled=self._leveled_items_query(today, partner_ids, company_ids),

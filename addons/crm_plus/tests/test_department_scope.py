@@ -110,6 +110,22 @@ class TestDepartmentScope(CrmPlusCommon):
         self.other_department.parent_id = self.department
         self.assertEqual(self._seen(self.boss, "sale.order", self.order_b), self.order_b)
 
+    def test_migration_recomputes_the_department_tree(self):
+        """19.0.1.9.0: stored scopes computed by the direct department only are recomputed with the parents."""
+        self.other_department.parent_id = self.department
+        self.env.flush_all()
+        # as a database upgraded from 19.0.1.8.0 holds it: Bert's direct manager only
+        self.env.cr.execute(
+            "DELETE FROM crm_plus_res_users_manager_rel WHERE user_id = %s AND manager_user_id = %s",
+            [self.seller_b.id, self.boss.id],
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.seller_b.crm_plus_manager_user_ids, self.other_boss)
+        _load_migration("19.0.1.9.0", "post-department-tree.py").migrate(self.env.cr, "19.0.1.8.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.seller_b.crm_plus_manager_user_ids, self.other_boss | self.boss)
+        self.assertEqual(self._seen(self.boss, "sale.order", self.order_b), self.order_b)
+
     def test_approval_history_in_scope(self):
         self.env["crm_plus.approval.entry"].sudo().create(
             [
