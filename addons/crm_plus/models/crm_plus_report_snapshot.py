@@ -160,6 +160,9 @@ class CrmPlusReportSnapshot(models.Model):
 
         SHARE ROW EXCLUSIVE conflicts with itself, not with readers: the dashboards keep reading the previous rows.
         No waiting: the refresh under way shows the data of its start, the next one (15 minutes) what came since.
+        A refresh that got the lock after another one committed, in a transaction whose view of the data is older
+        (repeatable read), fails on its DELETE with a serialization error: a request is retried by Odoo, the cron
+        runs again at its next time.
         """
         tables = SQL(", ").join(SQL.identifier(report._snapshot_table) for report in reports)
         try:
