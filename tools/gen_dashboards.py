@@ -23,6 +23,26 @@ REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "addons" / "crm_plus" / "data" / "dashboards"
 VERSION = "18.5.10"
 TOP_GROUPS = "crm_plus_top_groups"  # as addons/crm_plus/report/crm_plus_report_common.py
+# the dashboards read these reports' snapshots (addons/crm_plus/report/crm_plus_report_snapshot.py)
+SNAPSHOT = "crm_plus_dashboard_snapshot"
+SNAPSHOT_MODELS = {
+    "crm_plus.report.aging",
+    "crm_plus.report.customer.value",
+    "crm_plus.report.dunning",
+    "crm_plus.report.execution",
+    "crm_plus.report.funnel",
+    "crm_plus.report.product",
+    "crm_plus.report.rounds",
+    "crm_plus.report.staff",
+    "crm_plus.report.target",
+}
+
+
+def read_context(model, context=None):
+    """The context of a dashboard's read of model: its snapshot where it keeps one."""
+    return {**(context or {}), **({SNAPSHOT: True} if model in SNAPSHOT_MODELS else {})}
+
+
 NS = uuid.UUID("7d3c1c52-4f0a-4d7c-9a43-0d5b7c1f2e10")
 
 # ---------------------------------------------------------------------------------------------------- models
@@ -79,6 +99,14 @@ MODELS = {
         "action": "crm_plus.crm_plus_report_target_action",
         "menu": "crm_plus.crm_plus_report_target_menu",
         "period": ("date_from", "date"),
+    },
+    # not a report: each settled promise carries its own figure (kept_rate, 100 kept / 0 broken)
+    "crm_plus.dunning.promise": {
+        "action": "crm_plus.crm_plus_dunning_promise_action",
+        "menu": "crm_plus.crm_plus_dunning_promise_menu",
+        "period": ("date_closed", "date"),
+        "team": None,  # a customer has no sales team
+        "user": "partner_id.user_id",
     },
 }
 
@@ -245,6 +273,15 @@ DASHBOARDS = [
                             PERCENT,
                             100,
                         ),
+                        (
+                            "Promises Kept",
+                            "crm_plus.dunning.promise",
+                            "kept_rate",
+                            "avg",
+                            [["kind", "=", "promise"], ["state", "in", ["kept", "broken"]]],
+                            PERCENT,
+                            100,
+                        ),
                     ],
                 }
             ],
@@ -332,7 +369,7 @@ DASHBOARDS = [
                             "crm_plus.report.execution",
                             "due_this_week",
                             "sum",
-                            [],
+                            [["due_this_week", "=", 1]],  # the same sum, read from the steps due only
                             NUMBER,
                             1,
                             {"period": False},
@@ -392,7 +429,9 @@ DASHBOARDS = [
                     "model": "crm_plus.report.execution",
                     "columns": ["step_id", "order_id", "partner_id", "user_id", "date_due", "days_late"],
                     "domain": [["is_overdue", "=", 1]],
-                    "order": [("days_late", False)],
+                    # an open step's days late are today - its planned date: the oldest planned date first is the
+                    # same order, read from the snapshot's index of overdue steps instead of sorting them all
+                    "order": [("date_due", True), ("id", True)],
                     "rule_fields": ["company_id", "salesperson_id", "team_id"],
                     "limit": 10,
                     "full": True,
@@ -828,7 +867,7 @@ class Builder:
         self.pivots[pivot_id] = {
             "type": "ODOO",
             "fieldMatching": self.matching(model, exclude),
-            "context": context or {},
+            "context": read_context(model, context),
             "domain": domain,
             "id": pivot_id,
             "measures": [{"id": f"{field}:{agg}", "fieldName": field, "aggregator": agg} for field, agg in measures],
@@ -943,7 +982,7 @@ class Builder:
             },
             "searchParams": {
                 "comparison": None,
-                "context": {"group_by": []},
+                "context": read_context(model, {"group_by": []}),
                 "domain": block["domain"],
                 "groupBy": groupby,
                 "orderBy": [],
@@ -1016,7 +1055,7 @@ class Builder:
             "columns": block["columns"] + block.get("rule_fields", []),
             "domain": block["domain"],
             "model": model,
-            "context": {},
+            "context": read_context(model),
             "orderBy": [{"name": name, "asc": asc} for name, asc in block["order"]],
             "id": list_id,
             "name": title,

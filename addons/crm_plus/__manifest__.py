@@ -86,6 +86,7 @@
         "report/crm_plus_report_product_views.xml",
         "report/crm_plus_report_staff_views.xml",
         "report/crm_plus_report_target_views.xml",
+        "report/crm_plus_report_snapshot_views.xml",
         "views/crm_plus_target_views.xml",
         "wizard/crm_plus_xlsx_export_views.xml",
         "wizard/crm_plus_report_customer_value_period_views.xml",

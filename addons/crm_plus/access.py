@@ -157,6 +157,8 @@ CLIENT_CONTEXT_KEYS = {
     "crm_plus_abc_date_from": "period of the customer value report (figures of records the user may read)",
     "crm_plus_abc_date_to": "period of the customer value report (figures of records the user may read)",
     "crm_plus_top_groups": "a dashboard pivot's first groups only (fewer of the groups the user may read)",
+    "crm_plus_dashboard_snapshot": "a dashboard's read: the report's rows as of the last refresh, same access rights "
+    "and record rules (report/crm_plus_report_snapshot.py)",
     "force_report_rendering": "Odoo's own key: real PDF statements in test mode (what the mail queue renders anyway)",
 }
 
@@ -273,6 +275,9 @@ PUBLIC_METHODS = {
         "action_confirm": ((), "same checks as crm_plus.plan.step.action_done, before anything is written"),
     },
     "crm_plus.report.customer.value.period": {"action_open": ((), _READ)},
+    "crm_plus.report.snapshot": {
+        "action_refresh": ((SALE_MANAGER,), "sales managers: every dashboard snapshot refreshed now"),
+    },
     "crm_plus.target": {"get_import_templates": ((), "any reader: the xlsx template to import targets")},
     "crm_plus.xlsx.export": {"action_export": ((), "exports only what the user may read (his own access)")},
     "hr.department": {

@@ -1,5 +1,6 @@
 from .models.crm_plus_attribute_report import REPORT_MODELS
 from .models.crm_plus_attribute_target import TARGETS
+from .models.crm_plus_report_snapshot import drop_snapshot_tables
 
 
 def post_init_hook(env):
@@ -13,7 +14,9 @@ def uninstall_hook(env):
 
     The ``x_attr_*`` fields of every target (customers, orders, opportunities) are manual fields (no external id),
     so module removal would leave them, their columns and relation tables behind. Generated views go first: a
-    field cannot be dropped while shown; the reports' fields (related to the customer's) before the customer's."""
+    field cannot be dropped while shown; the reports' fields (related to the customer's) before the customer's.
+    The dashboards' snapshot tables belong to no model: dropped here too, last (removing the reports' fields
+    re-runs their ``init``, which makes the snapshot again)."""
     xmlids = [xmlid for target in TARGETS for _kind, xmlid, _anchor in target.views]
     xmlids += [xmlid for views in REPORT_MODELS.values() for xmlid in views.values()]
     for xmlid in xmlids:
@@ -25,3 +28,4 @@ def uninstall_hook(env):
     # filter by model: res.users mirrors every partner field through delegation, the ORM drops the mirrors
     for target in TARGETS:
         Fields.search([("model", "=", target.model), ("name", "=like", "x\\_attr\\_%")]).unlink()
+    drop_snapshot_tables(env)

@@ -44,6 +44,7 @@ from . import crm_plus_plan_template_line
 from . import crm_plus_pool
 from . import crm_plus_pool_rule
 from . import crm_plus_report_attribute_mixin
+from . import crm_plus_report_snapshot
 from . import crm_plus_target
 from . import hr_department
 from . import hr_employee

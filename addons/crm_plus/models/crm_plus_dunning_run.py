@@ -270,7 +270,17 @@ class CrmPlusDunningRun(models.AbstractModel):
             " AND COALESCE(aml.date_maturity, am.invoice_date_due, am.date) < %s %s %s",
             SQL("<>") if credits else SQL(">"),
             today,
-            SQL("AND am.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL(),
+            # the customers' invoices first (an array, so that their lines are read by move): filtered after the
+            # join, PostgreSQL scans every receivable line for a batch of 200 customers (0.55 s instead of 0.03 s)
+            SQL(
+                """AND am.commercial_partner_id IN %(partners)s
+                   AND aml.move_id = ANY(ARRAY(SELECT id FROM account_move
+                                                WHERE commercial_partner_id IN %(partners)s
+                                                  AND move_type IN ('out_invoice', 'out_refund')))""",
+                partners=tuple(partner_ids),
+            )
+            if partner_ids
+            else SQL(),
             SQL("AND aml.company_id IN %s", tuple(company_ids)) if company_ids else SQL(),
         )
         step_where = SQL("s.date_due < %s AND %s", today, self._scope_filter(partner_ids, company_ids))

@@ -35,7 +35,7 @@ class CrmPlusReportAging(models.Model):
     """
 
     _name = "crm_plus.report.aging"
-    _inherit = ["crm_plus.report.attribute.mixin"]
+    _inherit = ["crm_plus.report.attribute.mixin", "crm_plus.report.snapshot.mixin"]
     _description = "Receivables Aging"
     _auto = False
     # source fields flushed before the view is read
@@ -209,3 +209,4 @@ class CrmPlusReportAging(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
+        super().init()  # the dashboards' snapshot, from the view

@@ -31,7 +31,7 @@ class CrmPlusReportCustomerValue(models.Model):
     """
 
     _name = "crm_plus.report.customer.value"
-    _inherit = ["crm_plus.report.attribute.mixin"]
+    _inherit = ["crm_plus.report.attribute.mixin", "crm_plus.report.snapshot.mixin"]
     _description = "Customer Value Analysis"
     _auto = False
     # source fields flushed before the view is read
@@ -175,3 +175,12 @@ class CrmPlusReportCustomerValue(models.Model):
                 """
             )
         )
+        super().init()  # the dashboards' snapshot, of the default period
+
+    def _snapshot_wanted(self):
+        # the snapshot holds the default period's rows: a chosen period reads the live query
+        context = self.env.context
+        return super()._snapshot_wanted() and not context.get(PERIOD_FROM) and not context.get(PERIOD_TO)
+
+    def _snapshot_indexes(self):
+        return {"date": SQL("(date)")}

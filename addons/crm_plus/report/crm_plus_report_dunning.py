@@ -15,6 +15,7 @@ class CrmPlusReportDunning(models.Model):
 
     _name = "crm_plus.report.dunning"
     _description = "Dunning Effectiveness"
+    _inherit = ["crm_plus.report.snapshot.mixin"]
     _auto = False
     # source fields flushed before the view is read
     _depends = {
@@ -89,7 +90,11 @@ class CrmPlusReportDunning(models.Model):
             """
         )
 
+    def _snapshot_indexes(self):
+        return {"date": SQL("(date)")}
+
     @api.private  # the ORM calls it at install/update; never a client (it rewrites the SQL view)
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
+        super().init()  # the dashboards' snapshot, from the view

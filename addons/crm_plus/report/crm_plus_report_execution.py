@@ -18,6 +18,7 @@ class CrmPlusReportExecution(models.Model):
 
     _name = "crm_plus.report.execution"
     _description = "Plan Execution Analysis"
+    _inherit = ["crm_plus.report.snapshot.mixin"]
     _auto = False
     # source fields flushed before the view is read
     _depends = {
@@ -80,7 +81,16 @@ class CrmPlusReportExecution(models.Model):
             """
         )
 
+    def _snapshot_indexes(self):
+        return {
+            "date_due": SQL("(date_due)"),
+            # the dashboard's overdue steps (a pivot by responsible, the latest ones) and steps due this week
+            "overdue": SQL("(date_due) WHERE is_overdue = 1"),
+            "this_week": SQL("(user_id) WHERE due_this_week = 1"),
+        }
+
     @api.private  # the ORM calls it at install/update; never a client (it rewrites the SQL view)
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
+        super().init()  # the dashboards' snapshot, from the view

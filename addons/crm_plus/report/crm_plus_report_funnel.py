@@ -12,6 +12,7 @@ class CrmPlusReportFunnel(models.Model):
 
     _name = "crm_plus.report.funnel"
     _description = "Sales Funnel Analysis"
+    _inherit = ["crm_plus.report.snapshot.mixin"]
     _auto = False
     # source fields flushed before the view is read
     _depends = {
@@ -82,7 +83,11 @@ class CrmPlusReportFunnel(models.Model):
             """
         )
 
+    def _snapshot_indexes(self):
+        return {"create_date": SQL("(create_date)")}
+
     @api.private  # the ORM calls it at install/update; never a client (it rewrites the SQL view)
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query()))
+        super().init()  # the dashboards' snapshot, from the view

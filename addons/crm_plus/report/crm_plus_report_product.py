@@ -22,6 +22,7 @@ class CrmPlusReportProduct(models.Model):
 
     _name = "crm_plus.report.product"
     _description = "Product Analysis"
+    _inherit = ["crm_plus.report.snapshot.mixin"]
     _auto = False
     # source fields flushed before the table is read
     _depends = {
@@ -101,3 +102,6 @@ class CrmPlusReportProduct(models.Model):
             margin=in_company_currency(SQL("COALESCE(l.margin, 0)"), SQL("so.currency_rate")),
             timezones=company_timezones(self.env),
         )
+
+    def _snapshot_indexes(self):
+        return {"date": SQL("(date)")}

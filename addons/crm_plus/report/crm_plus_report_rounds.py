@@ -19,7 +19,7 @@ class CrmPlusReportRounds(models.Model):
     """
 
     _name = "crm_plus.report.rounds"
-    _inherit = ["crm_plus.report.attribute.mixin"]
+    _inherit = ["crm_plus.report.attribute.mixin", "crm_plus.report.snapshot.mixin"]
     _description = "Quotation Rounds Analysis"
     _auto = False
     # source fields flushed before the view is read
@@ -113,6 +113,9 @@ class CrmPlusReportRounds(models.Model):
             """
         )
 
+    def _snapshot_indexes(self):
+        return {"date": SQL("(date)")}
+
     @api.private  # the ORM calls it at install/update; never a client (it rewrites the SQL view)
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -120,3 +123,4 @@ class CrmPlusReportRounds(models.Model):
         # the order's day (the view's date): without statistics the planner guesses 1 deal of 67,000 in a year and
         # joins the groups' salespeople by nested loops (the Sales dashboard's pivot by salesperson: minutes)
         ensure_expression_statistics(self.env.cr, "sale_order_crm_plus_day_stat", "sale_order", SQL("date_order::date"))
+        super().init()  # the dashboards' snapshot, from the view

@@ -76,6 +76,7 @@ TARGET_MEASURES = {
 class CrmPlusReportStaff(models.Model):
     _name = "crm_plus.report.staff"
     _description = "Staff Performance"
+    _inherit = ["crm_plus.report.snapshot.mixin"]
     _auto = False
     # source fields flushed before the table is read
     _depends = {
@@ -403,3 +404,6 @@ class CrmPlusReportStaff(models.Model):
             """,
             self._facts_sql(),
         )
+
+    def _snapshot_indexes(self):
+        return {"source_date": SQL("(source, date)")}

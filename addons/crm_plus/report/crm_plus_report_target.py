@@ -23,6 +23,7 @@ class CrmPlusReportTarget(models.Model):
 
     _name = "crm_plus.report.target"
     _description = "Sales Target Achievement"
+    _inherit = ["crm_plus.report.snapshot.mixin"]
     _auto = False
     _order = "date_from desc, measure, rank, id"
     _rec_name = "target_id"
@@ -108,3 +109,7 @@ class CrmPlusReportTarget(models.Model):
             "crm_plus_target",
             SQL("CASE WHEN user_id IS NULL THEN 'team' ELSE 'user' END"),
         )
+        super().init()  # the dashboards' snapshot
+
+    def _snapshot_indexes(self):
+        return {"date_from": SQL("(date_from)")}

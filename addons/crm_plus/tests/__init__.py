@@ -13,6 +13,7 @@ from . import test_customer_handoff
 from . import test_customer_handover
 from . import test_customer_ownership
 from . import test_customer_pool
+from . import test_dashboard_snapshots
 from . import test_dashboards
 from . import test_department_scope
 from . import test_dunning
