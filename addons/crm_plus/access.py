@@ -287,6 +287,9 @@ PUBLIC_METHODS = {
         "write": ((), f"{_ACL} (HR); a department manager's new user: the scope below is recomputed"),
     },
     "ir.fields.converter": {"db_id_for": ((), "import: resolves attribute options the user may read")},
+    "mail.message": {
+        "write": ((), f"{_ACL} (mail's rules); a new body drops our note's data (crm_plus_body_data, system only)"),
+    },
     "res.company": {
         "create": ((), f"{_ACL} (settings); creates the company's default approval rules"),
         "write": ((), f"{_ACL} (settings); 'Customers Editable by their Owner Only' changed: caches cleared"),

@@ -53,6 +53,8 @@ from . import ir_fields_converter
 from . import ir_model_fields
 from . import ir_rule
 from . import mail_mail
+from . import mail_message
+from . import mail_thread
 from . import res_company
 from . import res_company_customer
 from . import res_partner

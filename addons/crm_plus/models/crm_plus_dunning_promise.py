@@ -25,6 +25,10 @@ from odoo.tools import SQL
 
 from ..access import FINANCE
 from ..access import require_groups
+from ..messages import Choice
+from ..messages import Message
+from ..messages import _lt
+from ..messages import chatter_note
 
 
 class CrmPlusDunningPromise(models.Model):
@@ -112,15 +116,19 @@ class CrmPlusDunningPromise(models.Model):
     @api.depends("kind", "partner_id", "date_promised", "amount")
     def _compute_display_name(self):
         for record in self:
-            if record.kind == "dispute":
-                record.display_name = self.env._("Dispute: %(customer)s", customer=record.partner_id.display_name)
-            else:
-                record.display_name = self.env._(
-                    "Promise: %(customer)s, %(amount)s by %(date)s",
-                    customer=record.partner_id.display_name,
-                    amount=record.amount,
-                    date=record.date_promised or "",
-                )
+            record.display_name = str(Message(self.env, record._crm_plus_name_message()))
+
+    def _crm_plus_name_message(self):
+        """The record's name as a lazy translation (its notes read in each reader's language)."""
+        self.ensure_one()
+        if self.kind == "dispute":
+            return _lt("Dispute: %(customer)s", customer=self.partner_id.display_name)
+        return _lt(
+            "Promise: %(customer)s, %(amount)s by %(date)s",
+            customer=self.partner_id.display_name,
+            amount=self.amount,
+            date=str(self.date_promised or ""),
+        )
 
     @api.constrains("kind", "reason")
     def _check_reason(self):
@@ -142,7 +150,7 @@ class CrmPlusDunningPromise(models.Model):
             if record.partner_id != record.partner_id.commercial_partner_id:
                 record.partner_id = record.partner_id.commercial_partner_id
         records._set_targets()
-        records._log_on_customer(self.env._("recorded"))
+        records._log_on_customer()
         return records
 
     def write(self, vals):
@@ -187,15 +195,19 @@ class CrmPlusDunningPromise(models.Model):
         if kept_rate is not None:
             values["kept_rate"] = kept_rate
         super(CrmPlusDunningPromise, self.sudo()).write(values)
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        self._log_on_customer(labels[state].lower())
+        self._log_on_customer(state)
 
-    def _log_on_customer(self, what):
+    def _log_on_customer(self, state=None):
+        """Note on the customer: the promise recorded, or its new ``state``."""
         for record in self:
+            name = record._crm_plus_name_message()
+            if state:
+                message = _lt("%(record)s: %(state)s.", record=name, state=Choice(record, "state", state))
+            else:
+                message = _lt("%(record)s: recorded.", record=name)
             # sudo: the customer's chatter carries the history whoever may write the customer
-            record.partner_id.sudo().message_post(
-                body=self.env._("%(record)s: %(what)s.", record=record.display_name, what=what),
-                subtype_xmlid="mail.mt_note",
+            record.partner_id.sudo()._crm_plus_message_post(
+                chatter_note(self.env, message), subtype_xmlid="mail.mt_note"
             )
 
     # -------------------------------------------------------------- business

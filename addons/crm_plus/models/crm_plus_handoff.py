@@ -18,6 +18,9 @@ from odoo import api
 from odoo import fields
 from odoo import models
 
+from ..messages import _lt
+from ..messages import chatter_note
+
 # who the next participant is: a user picked by hand, or a role resolved to a user (_crm_plus_resolve_role)
 HANDOFF_ROLES = [
     ("user", "A user"),
@@ -157,9 +160,8 @@ class CrmPlusHandoffMixin(models.AbstractModel):
                     "date_deadline": fields.Date.context_today(self),
                 }
             )
-            bodies[record.id] = Markup("<p>%s</p><p>%s</p>") % (
-                self.env._("Handed off to %(user)s.", user=target.name),
-                note or "",
+            bodies[record.id] = chatter_note(
+                self.env, Markup("<p>%s</p><p>%s</p>"), _lt("Handed off to %(user)s.", user=target.name), note or ""
             )
         assigned = self
         if not notify:
@@ -170,5 +172,5 @@ class CrmPlusHandoffMixin(models.AbstractModel):
         # sudo: the To-Do is the next participant's, who may see the record only once it is his
         self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(activity_vals)
         # sudo: the note is the hand-off's trace, also on records the caller reads only
-        records.sudo()._message_log_batch(bodies=bodies)
+        records.sudo()._crm_plus_message_log_batch(bodies)
         return entries

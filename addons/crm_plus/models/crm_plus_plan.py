@@ -16,6 +16,8 @@ from ..access import SALE_MANAGER
 from ..access import is_trusted
 from ..access import require_groups
 from ..access import trusted_context
+from ..messages import _lt
+from ..messages import chatter_note
 from .crm_plus_plan_step import MONEY_KINDS
 from .crm_plus_plan_step import check_hand_written_fields
 
@@ -209,7 +211,9 @@ class CrmPlusPlan(models.Model):
         plans = self.filtered(lambda plan: not plan.cancelled)
         plans._crm_plus_cancel()
         for plan in plans:
-            plan.message_post(body=self.env._("Plan cancelled by %(user)s.", user=self.env.user.name))
+            plan._crm_plus_message_post(
+                chatter_note(self.env, _lt("Plan cancelled by %(user)s.", user=self.env.user.name))
+            )
         return True
 
     def _crm_plus_cancel(self):

@@ -10,7 +10,6 @@ schedule with the reason.
 """
 
 from markupsafe import Markup
-from markupsafe import escape
 
 from odoo import models
 from odoo.exceptions import UserError
@@ -18,6 +17,10 @@ from odoo.tools.misc import format_date
 from odoo.tools.misc import formatLang
 
 from ..access import trusted_context
+from ..messages import Choice
+from ..messages import Ref
+from ..messages import _lt
+from ..messages import chatter_note
 
 
 class CrmPlusPlan(models.Model):
@@ -79,39 +82,51 @@ class CrmPlusPlan(models.Model):
         return True
 
     def _crm_plus_schedule_rows(self):
+        """(step, its name as a ``Ref``, date, amount, state) of the remaining installments."""
         return [
-            (step.name or step.action_type_id.name, step.date_due, step.amount, step.state)
+            (
+                step,
+                Ref(step, "name") if step.name else Ref(step.action_type_id, "name"),
+                step.date_due,
+                step.amount,
+                step.state,
+            )
             for step in self.step_ids.filtered(lambda s: s.kind == "payment" and not s.cancelled).sorted(
                 lambda s: (s.date_due, s.sequence, s.id)
             )
         ]
 
     def _crm_plus_log_schedule(self, before, reason):
-        """The old and the new schedule, with the reason, in the plan's chatter."""
-        labels = dict(self.env["crm_plus.plan.step"]._fields["state"]._description_selection(self.env))
+        """The old and the new schedule, with the reason, in the plan's chatter (in each reader's language: step
+        names and states too; dates and amounts as formatted for the poster)."""
 
         def table(rows):
-            return Markup("<ul>%s</ul>") % Markup("").join(
-                Markup("<li>%s: %s, %s (%s)</li>")
-                % (
-                    name,
-                    format_date(self.env, date_due),
-                    formatLang(self.env, amount, currency_obj=self.currency_id),
-                    labels.get(state, state),
+            items = [
+                _lt(
+                    "%(step)s: %(date)s, %(amount)s (%(state)s)",
+                    step=name,
+                    date=format_date(self.env, date_due),
+                    amount=formatLang(self.env, amount, currency_obj=self.currency_id),
+                    state=Choice(step, "state", state),
                 )
-                for name, date_due, amount, state in rows
-            )
+                for step, name, date_due, amount, state in rows
+            ]
+            return chatter_note(self.env, Markup("<ul>%s</ul>" % ("<li>%s</li>" * len(items))), *items)
 
-        body = Markup("<p>%s</p><p>%s</p>%s<p>%s</p>%s") % (
-            self.env._("Installments rescheduled by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
-            self.env._("Old schedule:"),
+        body = chatter_note(
+            self.env,
+            Markup("<p>%s</p><p>%s</p>%s<p>%s</p>%s"),
+            _lt("Installments rescheduled by %(user)s: %(reason)s", user=self.env.user.name, reason=reason),
+            _lt("Old schedule:"),
             table(before),
-            self.env._("New schedule:"),
+            _lt("New schedule:"),
             table(self._crm_plus_schedule_rows()),
         )
         # sudo: the history is the plan's, whoever made the authorised change
-        self.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
-        return escape(body)
+        message = self.sudo()._crm_plus_message_post(
+            body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id
+        )
+        return message.body
 
     def action_open_reschedule(self):
         """The Reschedule wizard (finance): move, split or merge the remaining installments."""

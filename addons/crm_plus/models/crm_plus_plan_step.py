@@ -17,6 +17,8 @@ from ..access import SALE_MANAGER
 from ..access import is_trusted
 from ..access import require_groups
 from ..access import trusted_context
+from ..messages import _lt
+from ..messages import chatter_note
 from ..messages import translations
 from .crm_plus_plan_template_line import TRIGGERS
 
@@ -260,10 +262,14 @@ class CrmPlusPlanStep(models.Model):
             if note:
                 values["note"] = note
             step.write(values)
-            step.with_user(self.env.user).message_post(
-                body=step.note or self.env._("Step done."),
-                attachment_ids=attachments.ids if attachments else [],
-            )
+            attachment_ids = attachments.ids if attachments else []
+            if step.note:
+                # the note as the user wrote it
+                step.with_user(self.env.user).message_post(body=step.note, attachment_ids=attachment_ids)
+            else:
+                step.with_user(self.env.user)._crm_plus_message_post(
+                    chatter_note(self.env, _lt("Step done.")), attachment_ids=attachment_ids
+                )
         steps._crm_plus_sync_activities()
         steps.plan_id._crm_plus_reschedule()
         steps._crm_plus_handoff_next()
@@ -285,7 +291,7 @@ class CrmPlusPlanStep(models.Model):
         self.check_access("read")
         steps = self.filtered(lambda step: step.kind in MANUAL_KINDS and step.state == "done")
         trusted_context(steps, crm_plus_plan_tracking=True).write({"amount_done": 0.0})
-        steps._crm_plus_log(self.env._("Step reopened by %(user)s.", user=self.env.user.name))
+        steps._crm_plus_log(_lt("Step reopened by %(user)s.", user=self.env.user.name))
         steps._crm_plus_sync_activities()
         return True
 
@@ -296,14 +302,15 @@ class CrmPlusPlanStep(models.Model):
         self.plan_id._check_editable()
         trusted_context(self, crm_plus_plan_tracking=True).write({"cancelled": True})
         self.plan_id._check_steps()
-        self._crm_plus_log(self.env._("Step cancelled by %(user)s.", user=self.env.user.name))
+        self._crm_plus_log(_lt("Step cancelled by %(user)s.", user=self.env.user.name))
         self._crm_plus_sync_activities()
         return True
 
-    def _crm_plus_log(self, body):
-        """Post ``body`` on these steps, authored by the current user."""
+    def _crm_plus_log(self, message):
+        """Post ``message`` (a lazy translation) on these steps, authored by the current user."""
+        data = chatter_note(self.env, message)
         for step in self:
-            step.message_post(body=body)
+            step._crm_plus_message_post(data)
 
     def action_open_order(self):
         self.ensure_one()

@@ -24,6 +24,10 @@ from odoo.exceptions import AccessError
 
 from ..access import SALE_MANAGER
 from ..access import trusted_context
+from ..messages import Choice
+from ..messages import Message
+from ..messages import _lt
+from ..messages import chatter_note
 from .crm_plus_plan_template_line import NEXT_PARTICIPANTS
 
 
@@ -82,7 +86,6 @@ class CrmPlusPlanStep(models.Model):
         if not previous_of:
             return
         Handoff = self.env["crm_plus.handoff"]
-        labels = dict(self._fields["handoff_role"]._description_selection(self.env))
         handoffs, unresolved = {}, {}
         for step, previous in previous_of.items():
             source = previous.user_id or step.plan_id.order_id.user_id
@@ -91,13 +94,17 @@ class CrmPlusPlanStep(models.Model):
             else:
                 target = Handoff._crm_plus_resolve_role(step.handoff_role, step, source)
             if not target:
-                unresolved[step] = self.env._(
-                    "Nobody holds the role “%(role)s”: hand the step off by hand.", role=labels[step.handoff_role]
+                role = Choice(step, "handoff_role")
+                unresolved[step] = Message(
+                    self.env, _lt("Nobody holds the role “%(role)s”: hand the step off by hand.", role=role)
                 )
             elif not target.active or target.share:
-                unresolved[step] = self.env._(
-                    "%(user)s cannot take the step over (archived or not an internal user): hand it off by hand.",
-                    user=target.name,
+                unresolved[step] = Message(
+                    self.env,
+                    _lt(
+                        "%(user)s cannot take the step over (archived or not an internal user): hand it off by hand.",
+                        user=target.name,
+                    ),
                 )
             else:
                 handoffs[step] = (step.user_id or source, target, previous)
@@ -107,12 +114,13 @@ class CrmPlusPlanStep(models.Model):
         if handed:
             handed.write({"handoff_state": "handed_off", "handoff_issue": False})
         for issue, group in tracked.filtered(lambda step: step in unresolved).grouped(lambda s: unresolved[s]).items():
-            group.write({"handoff_state": "unresolved", "handoff_issue": issue})
+            group.write({"handoff_state": "unresolved", "handoff_issue": str(issue)})
         # the claim goes to the database first: a concurrent transaction handing off the same step fails here
         # (serialization failure, retried by Odoo, then finds it handed off), before any other side effect
         tracked.flush_recordset(["handoff_state", "handoff_issue"])
         for issue, group in tracked.filtered(lambda step: step in unresolved).grouped(lambda s: unresolved[s]).items():
-            group._message_log_batch(bodies=dict.fromkeys(group.ids, Markup("<p>%s</p>") % issue))
+            body = chatter_note(self.env, Markup("<p>%s</p>"), issue)
+            group._crm_plus_message_log_batch(dict.fromkeys(group.ids, body))
         # already with the participant: the step's own To-Do is on his desktop, nothing to pass on
         todo = {
             step.id: (source, target, self.env._("Step %(step)s is done: over to you.", step=previous.display_name))

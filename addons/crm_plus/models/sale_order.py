@@ -47,8 +47,12 @@ from ..access import is_trusted
 from ..access import trusted_context
 from ..column_defaults import set_column_defaults
 from ..locking import try_lock
+from ..messages import Choice
 from ..messages import Message
+from ..messages import _lt
+from ..messages import chatter_note
 from ..messages import render_all
+from ..messages import text
 
 APPROVAL_STATES = [
     ("none", "Not required"),
@@ -298,12 +302,13 @@ class SaleOrder(models.Model):
         (siblings - new).filtered(lambda o: o.round_state in ("current", "accepted"))._crm_plus_gate().write(
             {"round_state": "superseded"}
         )
-        self.message_post(
-            body=self.env._("Superseded by round %(round)s.", round=new._get_html_link()),
+        self._crm_plus_message_post(
+            chatter_note(self.env, _lt("Superseded by round %(round)s.", round=new._get_html_link()))
         )
-        new.message_post(
-            body=self.env._(
-                "Round %(number)s, revised from %(previous)s.", number=number, previous=self._get_html_link()
+        new._crm_plus_message_post(
+            chatter_note(
+                self.env,
+                _lt("Round %(number)s, revised from %(previous)s.", number=number, previous=self._get_html_link()),
             )
         )
         return {
@@ -353,14 +358,14 @@ class SaleOrder(models.Model):
         if self.round_state == "lost" or self.state not in ("draft", "sent"):
             raise UserError(self.env._("Only an open round can be accepted."))
         others = self._crm_plus_round_siblings() - self
-        reason = lost_reason or self.env._("Round %(name)s was accepted.", name=self.name)
+        reason = Message(self.env, lost_reason or _lt("Round %(name)s was accepted.", name=self.name))
         self._crm_plus_gate().write({"round_state": "accepted"})
         others = others.filtered(lambda o: o.round_state != "lost")
         if others:
-            others._crm_plus_gate().write({"round_state": "lost", "round_lost_reason": reason})
+            others._crm_plus_gate().write({"round_state": "lost", "round_lost_reason": str(reason)})
             others.filtered(lambda o: o.state in ("draft", "sent"))._action_cancel()
             for other in others:
-                other.message_post(body=self.env._("Lost: %(reason)s", reason=reason))
+                other._crm_plus_message_post(chatter_note(self.env, _lt("Lost: %(reason)s", reason=reason)))
 
     # ------------------------------------------------------------- approval
     def action_confirm(self):
@@ -474,7 +479,7 @@ class SaleOrder(models.Model):
         )
         approvers = self._crm_plus_approvers()
         self._crm_plus_gate().write({"approval_user_ids": [fields.Command.set(approvers.ids)]})
-        self._crm_plus_log_approval("requested", values["approval_reason"], rules)
+        self._crm_plus_log_approval("requested", values["approval_reason_data"], rules)
         for user in approvers:
             # each approver reads the reasons in his own language
             lang = user.lang or self.env.lang
@@ -485,7 +490,9 @@ class SaleOrder(models.Model):
                 user_id=user.id,
             )
         if not approvers:
-            self.message_post(body=self.env._("No approver found for this order: ask a sales manager."))
+            self._crm_plus_message_post(
+                chatter_note(self.env, _lt("No approver found for this order: ask a sales manager."))
+            )
 
     def _crm_plus_reason_values(self, reasons):
         """Values storing ``reasons`` [(rule, message)]: the text as written and the data every reader renders."""
@@ -568,7 +575,7 @@ class SaleOrder(models.Model):
     def _crm_plus_reset_approval(self, comment=None):
         """Figures changed (or the order was cancelled): a pending or granted approval no longer holds."""
         self = self.filtered(lambda o: o.approval_state in ("pending", "approved"))
-        comment = comment or self.env._("Order changed after the approval request.")
+        comment = comment or _lt("Order changed after the approval request.")
         for order in self:
             order._crm_plus_log_approval("reset", comment, order.approval_rule_ids)
             order._crm_plus_close_activities()
@@ -596,7 +603,7 @@ class SaleOrder(models.Model):
         released = self.filtered(lambda o: not reasons.get(o.id) and o.approval_state in ("pending", "rejected"))
         for order in released:
             order._crm_plus_log_approval(
-                "reset", self.env._("The order passes every rule again: hold released."), order.approval_rule_ids
+                "reset", _lt("The order passes every rule again: hold released."), order.approval_rule_ids
             )
             order._crm_plus_close_activities()
         released._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [fields.Command.clear()]})
@@ -623,21 +630,24 @@ class SaleOrder(models.Model):
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
 
     def _crm_plus_log_approval(self, decision, comment, rules):
+        """The entry of the approval history and its note in the chatter. ``comment``: a user's text, one of ours
+        (a lazy translation) or stored messages (the reasons' data): the note reads in each reader's language."""
         self.ensure_one()
         self.env["crm_plus.approval.entry"].sudo().create(
             {
                 "order_id": self.id,
                 "user_id": self.env.uid,
                 "decision": decision,
-                "comment": comment or False,
+                "comment": text(self.env, comment) if comment else False,
                 "rule_ids": [fields.Command.set(rules.ids)],
                 "reason": self.approval_reason,
                 "reason_data": self.approval_reason_data,
             }
         )
-        labels = dict(self.env["crm_plus.approval.entry"]._fields["decision"]._description_selection(self.env))
-        body = Markup("<b>%s</b>") % labels[decision]
+        label = Choice(self.env["crm_plus.approval.entry"], "decision", decision)
         if comment:
-            body += Markup("<br/>") + comment
+            body = chatter_note(self.env, Markup("<b>%s</b><br/>%s"), label, comment)
+        else:
+            body = chatter_note(self.env, Markup("<b>%s</b>"), label)
         # sudo: an approver without write access on the order still signs the history
-        self.sudo().message_post(body=body)
+        self.sudo()._crm_plus_message_post(body)

@@ -5,6 +5,7 @@ from . import test_approval_customer_owner
 from . import test_approval_rpc
 from . import test_attributes
 from . import test_attributes_targets
+from . import test_chatter_language
 from . import test_core_compat
 from . import test_customer_duplicates
 from . import test_customer_followup

@@ -24,6 +24,8 @@ from ..access import HR_USER
 from ..access import SALE_MANAGER
 from ..access import SALESMAN
 from ..access import require_groups
+from ..messages import _lt
+from ..messages import chatter_note
 
 # what moves, in this order (one _move_<key> each; labels in _labels)
 HANDOVER_MOVES = ("customer", "lead", "quotation", "step", "followup", "approval", "activity")
@@ -169,8 +171,11 @@ class CrmPlusHandover(models.TransientModel):
             source.sudo().action_archive()
         self.write({"state": "done", "report": report})
         # noted on the leaving user's partner and the new user's: who handed what over
-        body = Markup("<p>%s</p><pre>%s</pre>") % (
-            self.env._(
+        # (the report as written: counts and what could not move, in the manager's language)
+        body = chatter_note(
+            self.env,
+            Markup("<p>%s</p><pre>%s</pre>"),
+            _lt(
                 "%(manager)s handed over %(leaver)s's customers and work to %(successor)s.",
                 manager=self.env.user.name,
                 leaver=source.name,
@@ -178,9 +183,8 @@ class CrmPlusHandover(models.TransientModel):
             ),
             report,
         )
-        (source.partner_id | target.partner_id).sudo()._message_log_batch(
-            bodies=dict.fromkeys((source.partner_id | target.partner_id).ids, body)
-        )
+        partners = (source.partner_id | target.partner_id).sudo()
+        partners._crm_plus_message_log_batch(dict.fromkeys(partners.ids, body))
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -197,13 +201,17 @@ class CrmPlusHandover(models.TransientModel):
         if not records:
             return
         records.with_context(mail_notrack=True, mail_auto_subscribe_no_notify=True).write({"user_id": target.id})
-        body = Markup("<p>%s</p>") % self.env._(
-            "Handed over from %(leaver)s to %(successor)s by %(manager)s.",
-            leaver=self.from_user_id.name,
-            successor=target.name,
-            manager=self.env.user.name,
+        body = chatter_note(
+            self.env,
+            Markup("<p>%s</p>"),
+            _lt(
+                "Handed over from %(leaver)s to %(successor)s by %(manager)s.",
+                leaver=self.from_user_id.name,
+                successor=target.name,
+                manager=self.env.user.name,
+            ),
         )
-        records._message_log_batch(bodies=dict.fromkeys(records.ids, body))
+        records._crm_plus_message_log_batch(dict.fromkeys(records.ids, body))
 
     def _move_customers_spread(self, partners, successors):
         """Customers dealt in turn to each successor, by id (one write per successor)."""

@@ -17,6 +17,9 @@ from odoo.exceptions import UserError
 
 from odoo.addons.crm_plus.access import FINANCE
 from odoo.addons.crm_plus.access import require_groups
+from odoo.addons.crm_plus.messages import chatter_note
+
+from ..messages import _lt
 
 LETTER_REPORT = "crm_plus.action_report_dunning_letter"
 
@@ -60,8 +63,10 @@ class CrmPlusDunningCommunication(models.Model):
             dms_file, digest = customer._crm_plus_oa_file_document(
                 "dunning", f"{communication.display_name}.pdf", content
             )
-            communication.message_post(
-                body=self.env._("Letter filed as %(file)s (SHA-256 %(digest)s).", file=dms_file.name, digest=digest)
+            communication._crm_plus_message_post(
+                chatter_note(
+                    self.env, _lt("Letter filed as %(file)s (SHA-256 %(digest)s).", file=dms_file.name, digest=digest)
+                )
             )
 
     # ------------------------------------------------------------ escalations
@@ -109,7 +114,9 @@ class CrmPlusDunningCommunication(models.Model):
         self._crm_plus_oa_reject_reviews(reason)
         # sudo: the approver may not write dunning communications; checked above
         self.sudo().write({"state": "cancelled"})
-        self.sudo().message_post(body=self.env._("Escalation rejected: %(reason)s", reason=reason))
+        self.sudo()._crm_plus_message_post(
+            chatter_note(self.env, _lt("Escalation rejected: %(reason)s", reason=reason))
+        )
         return True
 
     # ------------------------------------------------------------ mixin hooks
@@ -145,4 +152,4 @@ class CrmPlusDunningCommunication(models.Model):
         communication = self.sudo()
         communication.write({"state": "sent"})
         communication.activity_unlink([self._crm_plus_oa_activity_type], only_automated=False)
-        communication.message_post(body=self.env._("Escalation approved along its route."))
+        communication._crm_plus_message_post(chatter_note(self.env, _lt("Escalation approved along its route.")))

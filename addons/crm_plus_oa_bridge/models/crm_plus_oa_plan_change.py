@@ -20,8 +20,10 @@ from odoo.fields import Command
 from odoo.fields import Domain
 
 from odoo.addons.crm_plus.access import require_groups
+from odoo.addons.crm_plus.messages import chatter_note
 
 from ..access import OA_USER
+from ..messages import _lt
 from .crm_plus_plan import plan_gate
 
 REQUEST_STATES = [
@@ -250,11 +252,15 @@ class CrmPlusOaPlanChange(models.Model):
             change.line_ids.step_id._crm_plus_oa_apply_changes(lines)
         change.write({"state": "applied"})
         change.activity_unlink([self._crm_plus_oa_activity_type], only_automated=False)
-        change.plan_id.message_post(
-            body=Markup("%s<br/>%s")
-            % (self.env._("Plan change %(name)s approved and applied.", name=change.name), change.reason)
+        change.plan_id._crm_plus_message_post(
+            chatter_note(
+                self.env,
+                Markup("%s<br/>%s"),
+                _lt("Plan change %(name)s approved and applied.", name=change.name),
+                change.reason,
+            )
         )
-        change.message_post(body=self.env._("Approved and applied."))
+        change._crm_plus_message_post(chatter_note(self.env, _lt("Approved and applied.")))
 
     # ---------------------------------------------------------------- actions
     def _crm_plus_oa_reject(self, reason):
@@ -265,7 +271,7 @@ class CrmPlusOaPlanChange(models.Model):
         # sudo: the request's state only changes through these checked actions; the to-do goes to the requester
         change = self.sudo()
         change.write({"state": "rejected"})
-        change.message_post(body=self.env._("Rejected: %(reason)s", reason=reason))
+        change._crm_plus_message_post(chatter_note(self.env, _lt("Rejected: %(reason)s", reason=reason)))
         change.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Plan change %(name)s rejected", name=change.name),

@@ -22,8 +22,11 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from odoo.addons.crm_plus.access import require_groups
+from odoo.addons.crm_plus.messages import Message
+from odoo.addons.crm_plus.messages import chatter_note
 
 from ..access import OA_USER
+from ..messages import _lt
 
 # the bridge's record of a filing and of its verifications: written by the bridge only (as superuser)
 INTEGRITY_FIELDS = frozenset({"oa_sha256", "oa_integrity", "oa_verified_date"})
@@ -115,21 +118,24 @@ class DmsFile(models.Model):
     def _crm_plus_oa_flag_mismatch(self, digest):
         """Say on the trail (and in the chatters) that this file's content changed since it was filed."""
         self.ensure_one()
-        body = self.env._(
-            "Integrity mismatch: the content of %(file)s no longer matches the SHA-256 it was filed with "
-            "(filed %(filed)s, now %(now)s).",
-            file=self.name,
-            filed=self.oa_sha256,
-            now=digest,
+        body = Message(
+            self.env,
+            _lt(
+                "Integrity mismatch: the content of %(file)s no longer matches the SHA-256 it was filed with "
+                "(filed %(filed)s, now %(now)s).",
+                file=self.name,
+                filed=self.oa_sha256,
+                now=digest,
+            ),
         )
         # sudo: the trail is written by the bridge only; the entry follows the document the file was filed for
         Log = self.env["crm_plus_oa.approval.log"].sudo()
         filed = Log.search([("dms_file_id", "=", self.id)], order="id desc", limit=1)
         if filed:
             document = filed.plan_change_id or filed.order_id or filed.communication_id
-            document._crm_plus_oa_log("mismatch", comment=body, sha256=digest, dms_file_id=self.id)
-            document.sudo().message_post(body=body)
-        self.sudo().message_post(body=Markup("<strong>%s</strong>") % body)
+            document._crm_plus_oa_log("mismatch", comment=str(body), sha256=digest, dms_file_id=self.id)
+            document.sudo()._crm_plus_message_post(chatter_note(self.env, body))
+        self.sudo()._crm_plus_message_post(chatter_note(self.env, Markup("<strong>%s</strong>"), body))
 
     @api.model
     def _crm_plus_oa_due_domain(self, since):

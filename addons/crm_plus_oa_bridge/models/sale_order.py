@@ -20,6 +20,7 @@ from odoo.fields import Domain
 from odoo.addons.crm_plus.access import require_groups
 
 from ..access import OA_USER
+from ..messages import _lt
 
 # crm_plus rule types that put an order on credit hold (credit-hold release routes take them).
 CREDIT_RULE_TYPES = frozenset({"credit", "dunning_level"})
@@ -216,7 +217,7 @@ class SaleOrder(models.Model):
             }
         )
         reviews = self._crm_plus_oa_start(route, plan, requester)
-        self._crm_plus_log_approval("requested", text, rules)
+        self._crm_plus_log_approval("requested", values["approval_reason_data"], rules)
         snapshot = self._crm_plus_oa_snapshot()
         # sudo: the previous request's snapshot, to show what changed (whoever requests now)
         previous = (
@@ -311,7 +312,7 @@ class SaleOrder(models.Model):
             if self.env.user not in (requester | salesperson):
                 raise AccessError(self.env._("Only the requester can withdraw the approval request."))
             order._crm_plus_oa_close_round("withdrawn", self.env._("Withdrawn by the requester."))
-            order._crm_plus_log_approval("reset", self.env._("Withdrawn by the requester."), order.approval_rule_ids)
+            order._crm_plus_log_approval("reset", _lt("Withdrawn by the requester."), order.approval_rule_ids)
             order._crm_plus_close_activities()
             # sudo + gate: the requester may have lost write access to the order meanwhile
             order.sudo()._crm_plus_gate().write({"approval_state": "none", "approval_user_ids": [Command.clear()]})

@@ -24,8 +24,11 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from odoo.addons.crm_plus.access import require_groups
+from odoo.addons.crm_plus.messages import Message
+from odoo.addons.crm_plus.messages import chatter_note
 
 from ..access import OA_USER
+from ..messages import _lt
 
 ORDER_REPORT = "sale.action_report_saleorder"
 # Customer sub-folder -> kind of the order's own folder inside it.
@@ -86,7 +89,8 @@ class SaleOrder(models.Model):
         return folder.with_env(self.env)
 
     def _crm_plus_oa_file_pdf(self, kind, label, message):
-        """Render the order as it stands (a quotation before confirmation), file it locked in its ``kind`` folder."""
+        """Render the order as it stands (a quotation before confirmation), file it locked in its ``kind`` folder.
+        ``message`` (a lazy translation) is noted in the order's chatter."""
         self.ensure_one()
         # sudo: the document is filed on behalf of the company by whoever made
         # the decision (approver, salesperson accepting a round); the report is
@@ -102,24 +106,26 @@ class SaleOrder(models.Model):
             dms_file_id=dms_file.id,
         )
         # sudo: the approver may not have write access to the order's chatter
-        self.sudo().message_post(body=Markup("%s<br/>SHA-256: <code>%s</code>") % (message, digest))
+        self.sudo()._crm_plus_message_post(
+            chatter_note(self.env, Markup("%s<br/>SHA-256: <code>%s</code>"), message, digest)
+        )
         return dms_file
 
     def _crm_plus_oa_file_approved_order(self):
         """The order confirmed after its route: its PDF in the customer's Orders folder."""
         label = f"approved R{self._crm_plus_oa_read('oa_round')}"
         return self._crm_plus_oa_file_pdf(
-            "orders", label, self.env._("Approved order filed as %(file)s.", file=f"{self.name} {label}.pdf")
+            "orders", label, _lt("Approved order filed as %(file)s.", file=f"{self.name} {label}.pdf")
         )
 
     def _crm_plus_oa_file_quotation(self, event):
         """The round that becomes the order (``event``: accepted or approved), as a quotation, in Quotations."""
         if event == "approved":
             label = f"quotation approved R{self._crm_plus_oa_read('oa_round')}"
-            message = self.env._("Approved quotation filed as %(file)s.", file=f"{self.name} {label}.pdf")
+            message = _lt("Approved quotation filed as %(file)s.", file=f"{self.name} {label}.pdf")
         else:
             label = "quotation accepted"
-            message = self.env._("Accepted quotation filed as %(file)s.", file=f"{self.name} {label}.pdf")
+            message = _lt("Accepted quotation filed as %(file)s.", file=f"{self.name} {label}.pdf")
         return self._crm_plus_oa_file_pdf("quotations", label, message)
 
     def _crm_plus_accept_round(self, lost_reason=False):
@@ -145,16 +151,9 @@ class SaleOrder(models.Model):
             raise UserError(self.env._("The contract file is empty."))
         folder = self._crm_plus_oa_order_folder("contracts")
         dms_file, digest = folder._crm_plus_oa_file(name, content, lock=self.state == "sale")
-        self._crm_plus_oa_log(
-            "filed",
-            comment=self.env._("Contract %(file)s attached.", file=dms_file.name),
-            sha256=digest,
-            dms_file_id=dms_file.id,
-        )
-        self.message_post(
-            body=Markup("%s<br/>SHA-256: <code>%s</code>")
-            % (self.env._("Contract %(file)s attached.", file=dms_file.name), digest)
-        )
+        message = Message(self.env, _lt("Contract %(file)s attached.", file=dms_file.name))
+        self._crm_plus_oa_log("filed", comment=str(message), sha256=digest, dms_file_id=dms_file.id)
+        self._crm_plus_message_post(chatter_note(self.env, Markup("%s<br/>SHA-256: <code>%s</code>"), message, digest))
         return dms_file
 
     def _crm_plus_oa_contracts(self):

@@ -1,6 +1,7 @@
 from . import test_menus
 from . import test_oa_approval_report
 from . import test_oa_attribute_routes
+from . import test_oa_chatter_language
 from . import test_oa_concurrency
 from . import test_oa_document_types
 from . import test_oa_documents
