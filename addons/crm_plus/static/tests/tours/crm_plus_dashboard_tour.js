@@ -73,6 +73,7 @@ function openDashboard(name, firstBlock) {
  */
 async function clickBar(label) {
     const seen = [];
+    let previous = null;
     for (let attempt = 0; attempt < 50; attempt++) {
         seen.length = 0;
         for (const canvas of document.querySelectorAll(".o-spreadsheet .o-figure canvas")) {
@@ -84,6 +85,13 @@ async function clickBar(label) {
             }
             const bar = chart.getDatasetMeta(0).data[index];
             const rect = canvas.getBoundingClientRect();
+            // click only once the bar stands still: a click during Chart.js's animation can miss it (a machine
+            // under load draws slowly)
+            const where = `${rect.left},${rect.top},${bar.x},${bar.y},${bar.base}`;
+            if (where !== previous) {
+                previous = where;
+                break;
+            }
             const position = { clientX: rect.left + bar.x, clientY: rect.top + (bar.y + bar.base) / 2, bubbles: true };
             for (const type of ["mousemove", "mousedown", "mouseup", "click"]) {
                 canvas.dispatchEvent(new MouseEvent(type, position));
