@@ -211,3 +211,22 @@ class TestChatterLanguage(ApprovalCommon, HttpCase):
         self.assertEqual(
             messages.sudo().mapped("crm_plus_body_data"), [notes[message.res_id] for message in messages.sudo()]
         )
+
+    def test_hand_over_report_reads_in_the_readers_language(self):
+        leaver = new_test_user(self.env, login="cp_leaver", name="Lee Leaver", groups="sales_team.group_sale_salesman")
+        self.env["res.partner"].create({"name": "Leaver's customer", "user_id": leaver.id})
+        wizard = (
+            self.env["crm_plus.handover"]
+            .with_user(self.sales_manager)
+            .with_context(lang="en_US")
+            .create({"from_user_id": leaver.id, "to_user_id": self.salesman.id})
+        )
+        wizard.action_apply()
+        self.assertIn("Customers: 1", wizard.report, "the wizard's report in the manager's language")
+        note = leaver.partner_id.message_ids.filtered(lambda m: "handed over" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        zh = self._body(self.reader_zh, note)
+        for text in ("已将", "客户", "报价单"):
+            self.assertIn(text, zh)
+        self.assertNotIn("Customers", zh)
+        self.assertIn("Customers: 1", self._body(self.reader_en, note))

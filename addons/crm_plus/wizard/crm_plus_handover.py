@@ -26,6 +26,7 @@ from ..access import SALESMAN
 from ..access import require_groups
 from ..messages import _lt
 from ..messages import chatter_note
+from ..messages import text
 
 # what moves, in this order (one _move_<key> each; labels in _labels)
 HANDOVER_MOVES = ("customer", "lead", "quotation", "step", "followup", "approval", "activity")
@@ -119,19 +120,25 @@ class CrmPlusHandover(models.TransientModel):
         raise KeyError(key)
 
     def _labels(self):
+        """The label of each move, a lazy translation (the hand-over's notes read in each reader's language)."""
         return {
-            "customer": self.env._("Customers"),
-            "lead": self.env._("Open opportunities"),
-            "quotation": self.env._("Quotations"),
-            "step": self.env._("Plan steps"),
-            "followup": self.env._("Open follow-ups"),
-            "approval": self.env._("Approvals to decide"),
-            "activity": self.env._("Activities"),
+            "customer": _lt("Customers"),
+            "lead": _lt("Open opportunities"),
+            "quotation": _lt("Quotations"),
+            "step": _lt("Plan steps"),
+            "followup": _lt("Open follow-ups"),
+            "approval": _lt("Approvals to decide"),
+            "activity": _lt("Activities"),
         }
 
-    def _format(self, counts):
+    def _report_lines(self, counts):
         labels = self._labels()
-        return "\n".join(f"{labels[key]}: {counts.get(key, 0)}" for key in self._handover_moves())
+        return [
+            _lt("%(label)s: %(count)s", label=labels[key], count=counts.get(key, 0)) for key in self._handover_moves()
+        ]
+
+    def _format(self, counts):
+        return text(self.env, self._report_lines(counts))
 
     # -------------------------------------------------------------- actions
 
@@ -162,16 +169,17 @@ class CrmPlusHandover(models.TransientModel):
                 # a move may say what it could not do (a line of the report)
                 notes.append(getattr(self, f"_move_{key}")(records, target))
             counts[key] = len(records)
-        report = self._format(counts)
+        # the report's lines: counts, then what could not move (a move's note: a lazy translation or a text)
+        lines = self._report_lines(counts)
         if withdrawn:
-            report += "\n" + self.env._("Approval requests withdrawn (ask again): %(count)s", count=withdrawn)
-        report += "".join(f"\n{note}" for note in notes if note)
+            lines.append(_lt("Approval requests withdrawn (ask again): %(count)s", count=withdrawn))
+        lines += [note for note in notes if note]
+        report = text(self.env, lines)
         if self.archive_user:
             # sudo: archiving a user is an administrator's right; the hand-over manager archives the one he emptied
             source.sudo().action_archive()
         self.write({"state": "done", "report": report})
         # noted on the leaving user's partner and the new user's: who handed what over
-        # (the report as written: counts and what could not move, in the manager's language)
         body = chatter_note(
             self.env,
             Markup("<p>%s</p><pre>%s</pre>"),
@@ -181,7 +189,7 @@ class CrmPlusHandover(models.TransientModel):
                 leaver=source.name,
                 successor=target.name,
             ),
-            report,
+            lines,
         )
         partners = (source.partner_id | target.partner_id).sudo()
         partners._crm_plus_message_log_batch(dict.fromkeys(partners.ids, body))

@@ -13,6 +13,7 @@ review stays and the report says so. Each document's trail records the move, its
 from odoo import models
 from odoo.fields import Command
 
+from ..messages import _lt
 from ..models.crm_plus_oa_approval_mixin import OPEN_STATUSES
 from ..models.tier_review import GUARDED_MODELS
 
@@ -27,7 +28,7 @@ class CrmPlusHandover(models.TransientModel):
         return tuple(moves)
 
     def _labels(self):
-        return {**super()._labels(), "oa_review": self.env._("Route approvals to decide")}
+        return {**super()._labels(), "oa_review": _lt("Route approvals to decide")}
 
     def _records(self, key):
         if key == "oa_review":
@@ -104,7 +105,7 @@ class CrmPlusHandover(models.TransientModel):
                 )
                 document._crm_plus_oa_sync_activities()
         if stuck:
-            return self.env._(
+            return _lt(
                 "Route approvals left with %(leaver)s (no successor may decide them: requester, salesperson or "
                 "already an approver of the request): %(count)s",
                 leaver=source.name,
