@@ -135,6 +135,7 @@ class TestChatterLanguage(ApprovalCommon, HttpCase):
                 self._call(self.salesman, *call, **kwargs)
         # the same calls without the field go through: the field is what is refused
         self._call(self.salesman, "sale.order", "message_post", order.ids, body="mine")
+        self._call(self.salesman, "mail.message", "create", {"model": "sale.order", "res_id": order.id, "body": "x"})
         self._call(self.salesman, "mail.message", "read", note.ids, ["body"])
         note.invalidate_recordset()
         self.assertEqual(note.sudo().crm_plus_body_data, data)
