@@ -79,7 +79,7 @@ class CrmPlusDunningRun(models.AbstractModel):
         stats = defaultdict(int)
         started = time.monotonic()
         with self._exclusive(commit):
-            self._in_batch(commit, self._update_states, today)
+            self._in_batch(commit, self._update_states, today, partner_ids)
             self._commit(commit, 0)
             # what failed in earlier runs gets another attempt (communications in the dispatch below)
             stats["retried"] += self._in_batch(commit, self._retry_failed, partner_ids, company_ids) or 0
@@ -218,8 +218,10 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     # ---------------------------------------------------------------- states
 
-    def _update_states(self, today):
-        """Step states (due/overdue as days pass) and customers' dunning levels, set-based."""
+    def _update_states(self, today, partner_ids=None):
+        """Step states (due/overdue as days pass) and customers' dunning levels, set-based.
+
+        :param partner_ids: a run on some customers updates their levels only (the scheduled run: everyone's)."""
         self._global_lock()
         self.env["crm_plus.plan.step"]._cron_update_state()
         # promises kept or broken: a broken one releases its items now
@@ -234,10 +236,11 @@ class CrmPlusDunningRun(models.AbstractModel):
                   FROM (SELECT p2.id, c2.level_id
                           FROM res_partner p2
                           LEFT JOIN current c2 ON c2.partner_id = p2.id
-                         WHERE c2.partner_id IS NOT NULL OR p2.crm_plus_dunning_level_id IS NOT NULL) c
+                         WHERE (c2.partner_id IS NOT NULL OR p2.crm_plus_dunning_level_id IS NOT NULL) %s) c
                  WHERE p.id = c.id AND p.crm_plus_dunning_level_id IS DISTINCT FROM c.level_id
                 """,
-                self._partner_level_query(today),
+                self._partner_level_query(today, partner_ids),
+                SQL("AND p2.id IN %s", tuple(partner_ids)) if partner_ids else SQL(),
             ),
             # two runs at the same moment (two workers or nodes): the second one's snapshot predates the first
             # one's update and PostgreSQL refuses it; that propagates (the cron drops the batch, a manual run's
