@@ -64,36 +64,33 @@ class CrmPlusPool(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                WITH batch AS (
-                    SELECT p.id, p.user_id, p.crm_plus_pool_return_date AS announced,
+                WITH bound AS (
+                    -- the batch is an id range, found on the primary key alone: the same range with the owner's
+                    -- company in the scan (or joined to a list of its ids) made the planner expect a few rows and
+                    -- read the whole table for every batch
+                    SELECT max(id) AS id FROM (
+                        SELECT p.id
+                          FROM res_partner p
+                         WHERE p.id > %(after)s AND p.user_id IS NOT NULL AND p.parent_id IS NULL AND p.active
+                         ORDER BY p.id
+                         LIMIT %(limit)s
+                    ) k
+                ), ruled AS (
+                    SELECT DISTINCT ON (p.id) p.id, p.user_id, p.crm_plus_pool_return_date AS announced,
                            COALESCE(p.crm_plus_owner_date, p.create_date::date) AS since,
-                           COALESCE(p.company_id, u.company_id) AS company_id,
-                           u.sale_team_id AS team_id
+                           r.days_without_followup, r.days_without_won, r.notice_days
                       FROM res_partner p
                       JOIN res_users u ON u.id = p.user_id
-                     WHERE p.id > %(after)s AND p.user_id IS NOT NULL AND p.parent_id IS NULL AND p.active
-                       AND COALESCE(p.company_id, u.company_id) IN %(companies)s
-                     ORDER BY p.id
-                     LIMIT %(limit)s
-                ), ruled AS (
-                    SELECT DISTINCT ON (b.id) b.*, r.days_without_followup, r.days_without_won, r.notice_days
-                      FROM batch b
                       JOIN crm_plus_pool_rule r
-                        ON r.active AND r.company_id = b.company_id AND (r.team_id = b.team_id OR r.team_id IS NULL)
-                     ORDER BY b.id, r.team_id IS NULL, r.id
-                ), last_followup AS (
-                    SELECT f.partner_id, max(LEAST(f.date, f.create_date::date)) AS day
-                      FROM crm_plus_followup f
-                      JOIN ruled ON ruled.id = f.partner_id AND ruled.user_id = f.user_id
-                     GROUP BY f.partner_id
-                ), last_won AS (
-                    SELECT c.commercial_partner_id AS partner_id, max(so.date_order)::date AS day
-                      FROM sale_order so
-                      JOIN res_partner c ON c.id = so.partner_id
-                      JOIN ruled ON ruled.id = c.commercial_partner_id
-                     WHERE so.state = 'sale'
-                     GROUP BY c.commercial_partner_id
+                        ON r.active AND r.company_id = COALESCE(p.company_id, u.company_id)
+                       AND (r.team_id = u.sale_team_id OR r.team_id IS NULL)
+                     WHERE p.id > %(after)s AND p.id <= (SELECT id FROM bound)
+                       AND p.user_id IS NOT NULL AND p.parent_id IS NULL AND p.active
+                       AND COALESCE(p.company_id, u.company_id) IN %(companies)s
+                     ORDER BY p.id, r.team_id IS NULL, r.id
                 )
+                -- last follow-up and last won deal per customer through their indexes (LATERAL): joined to
+                -- aggregates of the batch, they were planned for the one row the planner expected from above
                 SELECT ruled.id, ruled.user_id, ruled.announced, ruled.notice_days,
                        LEAST(
                            CASE WHEN ruled.days_without_followup > 0
@@ -101,12 +98,21 @@ class CrmPlusPool(models.AbstractModel):
                            CASE WHEN ruled.days_without_won > 0
                                 THEN GREATEST(ruled.since, lw.day) + ruled.days_without_won END
                        ) AS due,
-                       (SELECT max(id) FROM batch) AS last_id
+                       NULL AS last_id
                   FROM ruled
-                  LEFT JOIN last_followup lf ON lf.partner_id = ruled.id
-                  LEFT JOIN last_won lw ON lw.partner_id = ruled.id
+                  LEFT JOIN LATERAL (
+                       SELECT max(LEAST(f.date, f.create_date::date)) AS day
+                         FROM crm_plus_followup f
+                        WHERE f.partner_id = ruled.id AND f.user_id = ruled.user_id
+                  ) lf ON TRUE
+                  LEFT JOIN LATERAL (
+                       SELECT max(so.date_order)::date AS day
+                         FROM res_partner c
+                         JOIN sale_order so ON so.partner_id = c.id
+                        WHERE c.commercial_partner_id = ruled.id AND so.state = 'sale'
+                  ) lw ON TRUE
                  UNION ALL
-                SELECT NULL, NULL, NULL, NULL, NULL, (SELECT max(id) FROM batch)
+                SELECT NULL, NULL, NULL, NULL, NULL, (SELECT id FROM bound)
                 """,
                 after=after_id,
                 companies=company_ids,
