@@ -122,6 +122,78 @@ class TestCustomerPool(PoolCommon):
         queries(2)  # warm the caches (xmlids, defaults, subtypes)
         self.assertEqual(queries(3), queries(30))
 
+    def test_query_count_is_pinned_per_batch(self):
+        """Announcing and returning a batch: a fixed number of queries, however many customers it holds (the
+        notes and To-Dos of the batch are one INSERT each)."""
+        Pool = self.env["crm_plus.pool"]
+        Partner = self.env["res.partner"]
+        # the customers of the test class are in the batches too: they stay far from due
+        self._owned_since(self.customer_a | self.customer_b, 0)
+        warm = Partner.create([{"name": f"W{i}", "is_company": True, "user_id": self.seller_b.id} for i in range(2)])
+        self._owned_since(warm, 40)
+        Pool._run(today=self.today)
+        Pool._run(today=self.today + timedelta(days=3))  # warm the caches (xmlids, defaults, subtypes)
+        partners = Partner.create(
+            [
+                {"name": f"P{i}", "is_company": True, "user_id": (self.salesman | self.seller_b)[i % 2].id}
+                for i in range(40)
+            ]
+        )
+        self._owned_since(partners, 40)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        # one batch holds them all (the batch runs on ids: the last one closes it)
+        with self.assertQueryCount(11):
+            stats = Pool._run(today=self.today, batch_size=100_000)
+        self.assertEqual(stats["announced"], 40)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(23):
+            stats = Pool._run(today=self.today + timedelta(days=3), batch_size=100_000)
+        self.assertEqual(stats["returned"], 40)
+
+    def test_each_customer_gets_its_note_and_todo(self):
+        """The To-Dos and notes of a batch are written as one: each customer gets its own, with its owner, its
+        name, its day; the owner is not made a follower of a customer leaving him; a rerun adds nothing."""
+        Pool = self.env["crm_plus.pool"]
+        customers = self.env["res.partner"].create(
+            [
+                {"name": f"Gamma {i}", "is_company": True, "user_id": (self.salesman | self.seller_b)[i % 2].id}
+                for i in range(4)
+            ]
+        )
+        # Bert's team gives 4 days' notice: his customers have their own date and summary
+        self.env["crm_plus.pool.rule"].create(
+            {"name": "South", "team_id": self.team_south.id, "days_without_followup": 30, "notice_days": 4}
+        )
+        self._owned_since(customers, 40)
+        self.assertEqual(Pool._run(today=self.today)["announced"], 4)
+        Pool._run(today=self.today)
+        for customer in customers:
+            notice = self._notices(customer)
+            self.assertEqual(len(notice), 1)
+            self.assertEqual(notice.user_id, customer.user_id)
+            self.assertEqual(notice.res_name, customer.display_name)
+            self.assertEqual(notice.date_deadline, customer.crm_plus_pool_return_date)
+            self.assertIn(fields.Date.to_string(notice.date_deadline), notice.summary)
+            self.assertEqual(customer.activity_ids, notice)
+            self.assertNotIn(customer.user_id.partner_id, customer.message_partner_ids)
+            # the owner finds it among his To-Dos
+            self.assertIn(notice, self.env["mail.activity"].with_user(customer.user_id).search([]))
+        self.assertEqual(self._notices(customers[0]).date_deadline, self.today + timedelta(days=3))
+        self.assertEqual(self._notices(customers[1]).date_deadline, self.today + timedelta(days=4))
+        owners = {customer: customer.user_id for customer in customers}
+        self.assertEqual(Pool._run(today=self.today + timedelta(days=4))["returned"], 4)
+        Pool._run(today=self.today + timedelta(days=4))
+        for customer in customers:
+            self.assertTrue(customer.crm_plus_in_pool)
+            self.assertFalse(self._notices(customer))
+            notes = customer.message_ids.filtered(lambda m: "Returned to the customer pool" in m.body)
+            self.assertEqual(len(notes), 1)
+            self.assertIn(owners[customer].name, notes.body)
+            self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
+            self.assertEqual((notes.model, notes.res_id), ("res.partner", customer.id))
+
     def test_claim_within_the_limit(self):
         first, second, third = self.pooled
         first.with_user(self.seller_b).action_claim()
