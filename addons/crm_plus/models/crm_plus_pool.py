@@ -191,6 +191,9 @@ class CrmPlusPool(models.AbstractModel):
         notice = self.env.ref("crm_plus.mail_activity_type_pool_notice")
         partners = self.env["res.partner"].sudo().browse(list(announce))
         names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        timezones = {
+            owner.id: owner.tz for owner in self.env["res.users"].sudo().browse({o for o, _d in announce.values()})
+        }
         summaries = {
             day: self.env._("Returns to the pool on %(date)s", date=fields.Date.to_string(day))
             for _owner, day in announce.values()
@@ -215,14 +218,23 @@ class CrmPlusPool(models.AbstractModel):
             self._copy_row(
                 template,
                 {
+                    "res_model": ["res.partner"] * len(others),
                     "res_id": [pid for pid, _value in others],
                     "res_name": [names[pid] for pid, _value in others],
                     "user_id": [owner for _pid, (owner, _day) in others],
+                    "user_tz": [timezones[owner] for _pid, (owner, _day) in others],
                     "summary": [summaries[day] for _pid, (_owner, day) in others],
                     "date_deadline": [day for _pid, (_owner, day) in others],
                 },
             )
-        self.env.cr.execute(SQL("UPDATE mail_activity SET user_id = %s WHERE id = %s", first_owner, template.id))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE mail_activity SET user_id = %s, user_tz = %s WHERE id = %s",
+                first_owner,
+                timezones[first_owner],
+                template.id,
+            )
+        )
         self.env["mail.activity"].invalidate_model()
         partners.invalidate_recordset()
 
@@ -275,17 +287,27 @@ class CrmPlusPool(models.AbstractModel):
             for body in bodies.values():
                 if body not in sanitized:
                     sanitized[body] = str(Message._fields["body"].convert_to_column(body, Message))
-            self._copy_row(template, {"res_id": ids[1:], "body": [sanitized[bodies[pid]] for pid in ids[1:]]})
+            self._copy_row(
+                template,
+                {
+                    "res_id": ids[1:],
+                    "body": [sanitized[bodies[pid]] for pid in ids[1:]],
+                    # one Message-Id for the batch, as _message_log_batch gives
+                    "message_id": [template.message_id] * (len(ids) - 1),
+                },
+            )
         Partner.browse(ids).invalidate_recordset(["message_ids"])
 
     def _copy_row(self, record, values):
         """Copies of ``record``'s row in one INSERT: ``values`` maps columns to their list of values (one per copy),
-        every other stored column is the record's. For the job's notes and To-Dos, written alike by thousands."""
+        every other stored column is the record's, except those Odoo does not copy (``copy=False``: data of that
+        record only, e.g. a note's rendering data), left empty unless given. For the job's notes and To-Dos,
+        written alike by thousands; a stored compute depending on a given column is given too."""
         Model = record.browse()
         copied = [
             name
             for name, field in Model._fields.items()
-            if field.store and field.column_type and name != "id" and name not in values
+            if field.store and field.column_type and field.copy and name != "id" and name not in values
         ]
         varying = list(values)
         self.env.flush_all()

@@ -143,7 +143,7 @@ class TestCustomerPool(PoolCommon):
         self.env.flush_all()
         self.env.invalidate_all()
         # one batch holds them all (the batch runs on ids: the last one closes it)
-        with self.assertQueryCount(11):
+        with self.assertQueryCount(13):
             stats = Pool._run(today=self.today, batch_size=100_000)
         self.assertEqual(stats["announced"], 40)
         self.env.flush_all()
@@ -156,6 +156,8 @@ class TestCustomerPool(PoolCommon):
         """The To-Dos and notes of a batch are written as one: each customer gets its own, with its owner, its
         name, its day; the owner is not made a follower of a customer leaving him; a rerun adds nothing."""
         Pool = self.env["crm_plus.pool"]
+        self.seller_b.tz = "Asia/Shanghai"
+        self.salesman.tz = "Europe/Brussels"
         customers = self.env["res.partner"].create(
             [
                 {"name": f"Gamma {i}", "is_company": True, "user_id": (self.salesman | self.seller_b)[i % 2].id}
@@ -173,6 +175,8 @@ class TestCustomerPool(PoolCommon):
             notice = self._notices(customer)
             self.assertEqual(len(notice), 1)
             self.assertEqual(notice.user_id, customer.user_id)
+            self.assertEqual(notice.user_tz, customer.user_id.tz)
+            self.assertEqual(notice.res_model, "res.partner")
             self.assertEqual(notice.res_name, customer.display_name)
             self.assertEqual(notice.date_deadline, customer.crm_plus_pool_return_date)
             self.assertIn(fields.Date.to_string(notice.date_deadline), notice.summary)
