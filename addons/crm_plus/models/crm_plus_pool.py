@@ -19,6 +19,7 @@ Invariants:
 * a To-Do of the job tells the owner; it does not make him follow a customer that is leaving him.
 """
 
+import json
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -27,6 +28,10 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.tools import SQL
+
+from ..messages import _lt
+from ..messages import chatter_note
+from ..messages import render_html
 
 
 class CrmPlusPool(models.AbstractModel):
@@ -263,35 +268,41 @@ class CrmPlusPool(models.AbstractModel):
         self._notice_activities(ids).unlink()
         owners = self.env["res.users"].sudo().browse(set(returns.values()))
         names = {owner.id: owner.name for owner in owners}
-        self._log_notes(
-            {
-                pid: Markup("<p>%s</p>")
-                % self.env._("Returned to the customer pool (owner: %(owner)s).", owner=names.get(owner, ""))
-                for pid, owner in returns.items()
-            }
-        )
+        notes = {
+            owner: chatter_note(
+                self.env,
+                Markup("<p>%s</p>"),
+                _lt("Returned to the customer pool (owner: %(owner)s).", owner=names.get(owner, "")),
+            )
+            for owner in set(returns.values())
+        }
+        self._log_notes({pid: notes[owner] for pid, owner in returns.items()})
 
-    def _log_notes(self, bodies):
-        """A note on each customer ``{id: body}``, as ``_message_log_batch`` logs it, in a constant number of queries.
+    def _log_notes(self, notes):
+        """A note on each customer ``{id: note}`` (``messages.chatter_note``: read in each reader's language), as
+        ``_crm_plus_message_log_batch`` logs it, in a constant number of queries.
 
         The ORM logs the first note (mail.message's defaults and overrides run as for any note); the others are
         copies of its row (``_copy_row``). Through the ORM, each of thousands of notes costs about a millisecond
         (sanitising, and the cache of every inverse field updated per message).
         """
         Partner = self.env["res.partner"].sudo()
-        ids = list(bodies)
-        template = Partner.browse(ids[0])._message_log_batch(bodies={ids[0]: bodies[ids[0]]})
+        ids = list(notes)
+        template = Partner.browse(ids[0])._crm_plus_message_log_batch({ids[0]: notes[ids[0]]})
         if len(ids) > 1:
             Message = self.env["mail.message"]
-            sanitized = {}  # one body per owner: sanitised once each
-            for body in bodies.values():
-                if body not in sanitized:
-                    sanitized[body] = str(Message._fields["body"].convert_to_column(body, Message))
+            rendered = {}  # one body per distinct note (per owner): rendered and sanitised once each
+            for note in notes.values():
+                key = repr(note)
+                if key not in rendered:
+                    body = render_html(self.env, note, refs={})
+                    rendered[key] = str(Message._fields["body"].convert_to_column(body, Message))
             self._copy_row(
                 template,
                 {
                     "res_id": ids[1:],
-                    "body": [sanitized[bodies[pid]] for pid in ids[1:]],
+                    "body": [rendered[repr(notes[pid])] for pid in ids[1:]],
+                    "crm_plus_body_data": [json.dumps(notes[pid]) for pid in ids[1:]],
                     # one Message-Id for the batch, as _message_log_batch gives
                     "message_id": [template.message_id] * (len(ids) - 1),
                 },

@@ -28,6 +28,8 @@ from ..access import SALESMAN
 from ..access import is_trusted
 from ..access import require_groups
 from ..access import trusted_context
+from ..messages import _lt
+from ..messages import chatter_note
 
 POOL_FIELDS = ("crm_plus_in_pool", "crm_plus_pool_date", "crm_plus_pool_return_date", "crm_plus_owner_date")
 # fields of a pool customer that would take it out of the pool without a claim
@@ -194,9 +196,10 @@ class ResPartner(models.Model):
         self._crm_plus_check_claim_limit()
         # sudo: the checks above are the claim's rights (a salesperson may not write pool customers himself)
         trusted_context(self.sudo(), crm_plus_pool=True).write({"user_id": self.env.uid})
-        self._message_log_batch(
-            bodies=dict.fromkeys(
-                self.ids, self.env._("Claimed from the customer pool by %(user)s.", user=self.env.user.name)
+        self._crm_plus_message_log_batch(
+            dict.fromkeys(
+                self.ids,
+                chatter_note(self.env, _lt("Claimed from the customer pool by %(user)s.", user=self.env.user.name)),
             )
         )
         return True

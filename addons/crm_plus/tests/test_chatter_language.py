@@ -1,11 +1,14 @@
 from datetime import date
+from datetime import timedelta
 from xmlrpc.client import Fault
 
 from markupsafe import Markup
 
+from odoo import fields
 from odoo.tests import HttpCase
 from odoo.tests import new_test_user
 from odoo.tests import tagged
+from odoo.tools import SQL
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tools.discuss import Store
@@ -231,3 +234,37 @@ class TestChatterLanguage(ApprovalCommon, HttpCase):
             self.assertIn(text, zh)
         self.assertNotIn("Customers", zh)
         self.assertIn("Customers: 1", self._body(self.reader_en, note))
+
+    def test_pool_notes_read_in_the_readers_language(self):
+        """The pool job's notes (written as copies of one row for the batch) and a claim's note read in Chinese for a
+        Chinese reader, each with its own owner's name, and in English for an English one."""
+        owners = self.salesman | self.approver
+        customers = self.env["res.partner"].create(
+            [{"name": f"Pool Reader {i}", "is_company": True, "user_id": owners[i % 2].id} for i in range(3)]
+        )
+        today = fields.Date.context_today(customers)
+        customers.flush_recordset()
+        self.env.cr.execute(
+            SQL("UPDATE res_partner SET crm_plus_owner_date = %s WHERE id IN %s", today - timedelta(40), customers._ids)
+        )
+        customers.invalidate_recordset()
+        self.env["crm_plus.pool.rule"].create(
+            {"name": "All", "days_without_followup": 30, "days_without_won": 0, "notice_days": 3}
+        )
+        Pool = self.env["crm_plus.pool"].with_context(lang="en_US")
+        Pool._run(today=today)
+        Pool._run(today=today + timedelta(days=3))
+        for customer, owner in zip(customers, [owners[i % 2] for i in range(3)], strict=True):
+            self.assertTrue(customer.crm_plus_in_pool)
+            note = customer.message_ids.filtered(lambda m: "Returned to the customer pool" in (m.body or ""))
+            self.assertEqual(len(note), 1)
+            zh = self._body(self.reader_zh, note)
+            self.assertIn("已退回公海", zh)
+            self.assertIn(owner.name, zh)
+            en = self._body(self.reader_en, note)
+            self.assertIn("Returned to the customer pool", en)
+            self.assertIn(owner.name, en)
+        customers[0].with_user(self.salesman).with_context(lang="en_US").action_claim()
+        claim = customers[0].message_ids.filtered(lambda m: "Claimed from the customer pool" in (m.body or ""))
+        self.assertEqual(len(claim), 1)
+        self.assertIn("已从公海领取", self._body(self.reader_zh, claim))
