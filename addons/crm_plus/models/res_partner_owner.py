@@ -24,6 +24,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.exceptions import ValidationError
 
 from ..access import ALL_LEADS
 from ..access import SALE_MANAGER
@@ -43,7 +44,9 @@ class ResPartner(models.Model):
         "partner_id",
         "user_id",
         string="Shared With",
-        domain=[("share", "=", False)],
+        # a string: a list domain on a relational field makes the ORM recompute it when users change (a search on
+        # every user creation, which flushes the half-created user: core's user creation then fails its checks)
+        domain="[('share', '=', False)]",
         copy=False,
         tracking=True,
         help="Users who work with this customer besides its salesperson: they see its opportunities, quotations, "
@@ -71,6 +74,12 @@ class ResPartner(models.Model):
         return res
 
     # -------------------------------------------------------------- checks
+
+    @api.constrains("crm_plus_shared_user_ids")
+    def _check_crm_plus_shared_users_internal(self):
+        # sudo: whether a user is internal, whatever the writer may read of users
+        if self.sudo().crm_plus_shared_user_ids.filtered("share"):
+            raise ValidationError(self.env._("A customer is shared with internal users only."))
 
     def _crm_plus_is_owner_manager(self):
         return self.env.user.has_group(ALL_LEADS) or self.env.user.has_group(SALE_MANAGER)

@@ -9,6 +9,7 @@ from xmlrpc.client import Fault
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase
 from odoo.tests import new_test_user
 from odoo.tests import tagged
@@ -198,6 +199,23 @@ class TestCustomerOwnership(OwnershipCommon):
             self.customer_b.with_user(self.salesman).crm_plus_shared_user_ids = self.salesman | self.leader
         self.customer_b.with_user(self.sales_manager).crm_plus_shared_user_ids = self.leader
         self.assertEqual(self.customer_b.crm_plus_shared_user_ids, self.leader)
+
+    def test_shared_with_internal_users_only(self):
+        portal = new_test_user(self.env, login="cp_owner_portal", groups="base.group_portal")
+        with self.assertRaises(ValidationError):
+            self.customer_b.with_user(self.sales_manager).crm_plus_shared_user_ids = portal
+
+    def test_users_are_created_as_in_odoo(self):
+        """Creating an internal user whose notifications go to the inbox works as in core (the crm and sale test
+        suites create their users so): the shares of customers are not recomputed on user creation."""
+        user = new_test_user(
+            self.env,
+            login="cp_owner_inbox",
+            notification_type="inbox",
+            groups="sales_team.group_sale_manager,base.group_partner_manager",
+        )
+        self.assertFalse(user.share)
+        self.assertEqual(user.notification_type, "inbox")
 
     def test_sharing_and_owner_changes_are_logged(self):
         customer = self.customer_a.with_context(tracking_disable=False)
