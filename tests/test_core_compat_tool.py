@@ -39,6 +39,10 @@ def test_failures_and_counts(tmp_path):
     failing = tmp_path / "failing.txt"
     failing.write_text(parse("failures", log) + "\n")
     assert parse("tags", failing).splitlines() == ["/sale:TestA.test_x", "/sale:TestA.test_y", "/crm:TestB"]
+    # Odoo 19 logs a failing setUpClass from odoo.tests.suite: the tag still names the class (not "": all tests)
+    suite = tmp_path / "suite.txt"
+    suite.write_text("odoo.tests.suite: setUpClass (odoo.addons.crm.tests.test_crm_pls.TestCrmPls)\n")
+    assert parse("tags", suite).splitlines() == ["/crm:TestCrmPls"]
 
 
 def test_make_target_not_in_make_test():

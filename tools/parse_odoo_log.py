@@ -17,8 +17,12 @@ LINE = re.compile(
 # "FAIL: TestX.test_y", "FAIL: Subtest TestX.test_y (x=1)" (counted as the test),
 # "ERROR: setUpClass (odoo.addons.m.tests.t.TestX)"
 FAILURE = re.compile(r"^(?:FAIL|ERROR): (?:Subtest )?(?P<test>\S+(?: \([\w.]+\))?)")
-# "odoo.addons.crm.tests.test_b: TestB.test_x" or "...: setUpClass (odoo.addons.crm.tests.test_b.TestB)"
-FAILED_TEST = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.[\w.]+: (?P<test>[\w.]+)(?: \([\w.]+\.(?P<cls>\w+)\))?$")
+# "odoo.addons.crm.tests.test_b: TestB.test_x" or "...: setUpClass (odoo.addons.crm.tests.test_b.TestB)"; Odoo 19
+# logs a failing setUpClass from "odoo.tests.suite": the class's module is then read from its path
+FAILED_TEST = re.compile(
+    r"^(?:odoo\.addons\.(?P<module>\w+)\.[\w.]+|odoo\.tests\.suite): (?P<test>[\w.]+)"
+    r"(?: \(odoo\.addons\.(?P<cls_module>\w+)\.[\w.]+\.(?P<cls>\w+)\))?$"
+)
 SUMMARY = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
 
 
@@ -65,8 +69,8 @@ def tags(path):
     with open(path, errors="replace") as fh:
         for line in fh:
             m = FAILED_TEST.match(line.strip())
-            if m:
-                out.append(f"/{m['module']}:{m['cls'] if m['cls'] else m['test']}")
+            if m and (m["module"] or m["cls"]):
+                out.append(f"/{m['module'] or m['cls_module']}:{m['cls'] if m['cls'] else m['test']}")
     return "\n".join(out)
 
 
