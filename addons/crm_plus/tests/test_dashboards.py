@@ -11,6 +11,8 @@ import re
 from odoo.fields import Domain
 from odoo.tests import tagged
 
+from ..models.crm_plus_report_snapshot import SNAPSHOT
+from ..models.crm_plus_report_snapshot import snapshot_models
 from .reporting_common import CrmPlusReportingCommon
 
 DASHBOARDS = [
@@ -127,6 +129,25 @@ class TestDashboards(CrmPlusReportingCommon):
         self.assertEqual(self.env.ref("crm_plus.crm_plus_dashboard_menu").action, action)
         # the form dashboard is gone
         self.assertNotIn("crm_plus.dashboard", self.env)
+
+    def test_every_read_of_a_report_with_a_snapshot_reads_it(self):
+        """tools/gen_dashboards.py lists the reports that keep a snapshot by hand: a report gaining or losing one
+        must be read accordingly by every pivot, list and chart (else it reads live, or a snapshot it has not)."""
+        with_snapshot = {report._name for report in snapshot_models(self.env)}
+        for xmlid, dashboard in self.dashboards.items():
+            data = self._data(dashboard)
+            reads = [(f"pivot {k}", p["model"], p.get("context") or {}) for k, p in data["pivots"].items()]
+            reads += [(f"list {k}", li["model"], li.get("context") or {}) for k, li in data["lists"].items()]
+            reads += [
+                (f"chart {figure['id']}", figure["data"]["metaData"]["resModel"], figure["data"]["searchParams"])
+                for sheet in data["sheets"]
+                for figure in sheet["figures"]
+                if figure["data"]["type"].startswith("odoo_")
+            ]
+            for where, model, context in reads:
+                if where.startswith("chart"):
+                    context = context.get("context") or {}
+                self.assertEqual(bool(context.get(SNAPSHOT)), model in with_snapshot, f"{xmlid} {where} ({model})")
 
     def test_every_reference_exists(self):
         for xmlid, dashboard in self.dashboards.items():
