@@ -75,6 +75,7 @@ class CrmPlusPlan(models.Model):
             else:
                 raise UserError(self.env._("Plan %(plan)s has no installment to split.", plan=self.display_name))
         if removed:
+            # sudo: merged installments are cancelled as tracking cancels them (the caller's authority was checked)
             trusted_context(removed.sudo(), crm_plus_plan_tracking=True).write({"cancelled": True})
         self.sudo()._check_steps()
         self.step_ids._crm_plus_sync_activities()

@@ -108,6 +108,7 @@ class CrmPlusPlanStep(models.Model):
                 )
             else:
                 handoffs[step] = (step.user_id or source, target, previous)
+        # sudo: the hand-off marks are tracking's fields (see the sudo at the top of this method)
         steps = self.env["crm_plus.plan.step"].sudo().union(*previous_of)
         tracked = trusted_context(steps, crm_plus_plan_tracking=True)
         handed = tracked.filtered(lambda step: step in handoffs)
@@ -127,4 +128,5 @@ class CrmPlusPlanStep(models.Model):
             for step, (source, target, previous) in handoffs.items()
             if target != source
         }
+        # sudo: the participant's To-Do and the chain entry are written for him, not by him (as above)
         self.env["crm_plus.plan.step"].sudo()._crm_plus_handoff_apply(todo, notify=False)

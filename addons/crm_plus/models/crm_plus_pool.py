@@ -204,6 +204,7 @@ class CrmPlusPool(models.AbstractModel):
             for _owner, day in announce.values()
         }
         (first, (first_owner, first_day)), *others = announce.items()
+        # sudo: the job gives To-Dos to the owners, whoever runs it (the cron, a manager's manual run)
         template = (
             self.env["mail.activity"]
             .sudo()
@@ -286,6 +287,7 @@ class CrmPlusPool(models.AbstractModel):
         copies of its row (``_copy_row``). Through the ORM, each of thousands of notes costs about a millisecond
         (sanitising, and the cache of every inverse field updated per message).
         """
+        # sudo: the job notes the customers it moved, whoever runs it (a pool customer is no longer his)
         Partner = self.env["res.partner"].sudo()
         ids = list(notes)
         template = Partner.browse(ids[0])._crm_plus_message_log_batch({ids[0]: notes[ids[0]]})

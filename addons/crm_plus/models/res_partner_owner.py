@@ -156,6 +156,7 @@ class ResPartner(models.Model):
         )
 
     def _crm_plus_owner_edit_error(self, operation, forbidden):
+        # sudo: the names of the refused customers, which the user can read anyway (contact cards stay readable)
         names = ", ".join(forbidden[:5].sudo().mapped("display_name"))
         return AccessError(
             self.env._(

@@ -40,6 +40,7 @@ class ResUsers(models.Model):
             employee.id: [int(dep_id) for dep_id in (employee.department_id.parent_path or "").split("/") if dep_id]
             for employee in employees
         }
+        # sudo: as the employees above (a stored scope of record rules, whoever changes HR data)
         departments = self.env["hr.department"].sudo().with_context(active_test=False)
         department_ids = {dep_id for path in paths.values() for dep_id in path}
         manager_by_department = {dep.id: dep.manager_id.user_id for dep in departments.browse(department_ids)}

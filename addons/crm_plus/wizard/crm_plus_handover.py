@@ -191,6 +191,7 @@ class CrmPlusHandover(models.TransientModel):
             ),
             lines,
         )
+        # sudo: the report goes on both users' contact cards; the manager was checked by action_apply
         partners = (source.partner_id | target.partner_id).sudo()
         partners._crm_plus_message_log_batch(dict.fromkeys(partners.ids, body))
         return {

@@ -134,6 +134,7 @@ class DmsFile(models.Model):
         if filed:
             document = filed.plan_change_id or filed.order_id or filed.communication_id
             document._crm_plus_oa_log("mismatch", comment=str(body), sha256=digest, dms_file_id=self.id)
+            # sudo: the integrity alarm is posted on the document whoever opened the file
             document.sudo()._crm_plus_message_post(chatter_note(self.env, body))
         self.sudo()._crm_plus_message_post(chatter_note(self.env, Markup("<strong>%s</strong>"), body))
 

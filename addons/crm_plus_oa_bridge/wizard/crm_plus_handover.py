@@ -60,6 +60,7 @@ class CrmPlusHandover(models.TransientModel):
         companies = set(self.env.user.company_ids.ids) | {False}
         kept = set()
         for model, group in reviews.grouped("model").items():
+            # sudo: the reviewed documents' company, for the reviews above (same reason)
             documents = self.env[model].sudo().browse(set(group.mapped("res_id"))).exists()
             kept |= {
                 (model, document.id)
