@@ -50,6 +50,7 @@ from . import hr_department
 from . import hr_employee
 from . import hr_job
 from . import ir_fields_converter
+from . import ir_qweb
 from . import ir_model_fields
 from . import ir_rule
 from . import mail_mail

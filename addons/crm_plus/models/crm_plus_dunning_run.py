@@ -46,6 +46,8 @@ from .. import dunning_channels
 from .. import receivables
 from ..locking import try_lock
 from .crm_plus_dunning_attention_mixin import MAX_ATTEMPTS
+from .ir_qweb import CONTEXT_KEY
+from .ir_qweb import InlineQwebCache
 
 _logger = logging.getLogger(__name__)
 
@@ -753,7 +755,10 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     @api.model
     def _render_mail_values(self, template, res_ids):
-        """mail.mail values of ``template`` for ``res_ids``, rendered together (per language), in order."""
+        """mail.mail values of ``template`` for ``res_ids``, rendered together (per language), in order.
+
+        The body is compiled once for all of them (``ir_qweb.InlineQwebCache``), not once per mail."""
+        template = template.with_context({CONTEXT_KEY: InlineQwebCache()})
         rendered = template._generate_template(res_ids, self.MAIL_RENDER_FIELDS)
         vals_list = []
         for res_id in res_ids:

@@ -199,6 +199,43 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         self.assertIn(self.order_en.name, mail.body_html, "the overdue items are listed in the body")
         self.assertFalse(mail.auto_delete, "the dunning email is kept as history")
 
+    def test_mail_body_compiled_once_per_batch(self):
+        """The run compiles a template's body once per language for all its mails; bodies are Odoo's own."""
+        customers = self.customer_en
+        for index in range(3):
+            customer = self._customer(self.env, f"Compile {index}", user=self.salesman)
+            self._order(self.env, customer, [5])
+            customers |= customer
+        self.env["crm_plus.plan.step"]._cron_update_state()
+        self._run(partner_ids=(customers | self.customer_zh).ids)
+        comms = self.Communication.search([("partner_id", "in", (customers | self.customer_zh).ids)])
+        self.assertEqual(len(comms), 5)
+        template = self.level1.mail_template_id
+        # each body as Odoo renders it alone, without the run's compile cache
+        for comm in comms:
+            alone = template._generate_template(comm.ids, ["body_html"])[comm.id]["body_html"]
+            self.assertEqual(comm.mail_id.body_html, alone)
+        compiled = []
+        uncached = type(self.env["ir.qweb"])._generate_code_uncached
+
+        def counting(qweb, tmpl):
+            compiled.append(tmpl)
+            return uncached(qweb, tmpl)
+
+        def compiles(records):
+            compiled.clear()
+            with patch.object(type(self.env["ir.qweb"]), "_generate_code_uncached", counting):
+                self.Run._render_mail_values(template, records.ids)
+            return len(compiled)
+
+        english = comms.filtered(lambda c: c.partner_id != self.customer_zh)
+        self.assertEqual(compiles(english[:1]), compiles(english), "one compile for 1 or 4 mails")
+        self.assertEqual(compiles(comms), compiles(english) + 1, "one more for the other language")
+        compiled.clear()
+        with patch.object(type(self.env["ir.qweb"]), "_generate_code_uncached", counting):
+            template._generate_template(english.ids, ["body_html"])
+        self.assertEqual(len(compiled), len(english), "without the run's cache, Odoo compiles per mail")
+
     def _batch_queries(self, partners):
         """Queries one batch runs for these customers (and the communications it made)."""
         self.env.flush_all()
