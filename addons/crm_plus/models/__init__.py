@@ -50,8 +50,8 @@ from . import hr_department
 from . import hr_employee
 from . import hr_job
 from . import ir_fields_converter
-from . import ir_qweb
 from . import ir_model_fields
+from . import ir_qweb
 from . import ir_rule
 from . import mail_mail
 from . import mail_message

@@ -55,7 +55,10 @@ _logger = logging.getLogger(__name__)
 # is dropped (nothing of it committed) and retried by the next run.
 CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable, pg_errors.DeadlockDetected)
 GLOBAL_LOCK_KEY = 0x0C4D_0D11  # advisory lock of the run-wide phase
+RUN_ACTIVE_KEY = 0x0C4D_0D12  # held (shared) by every committing run while it lasts: the dispatch worker waits for it
 DISPATCH_CHUNK = 2000  # communications whose mails and activities are made together
+DISPATCH_POLL_S = 0.5  # the dispatch worker looks for a full chunk this often while a run makes communications
+DISPATCH_IDLE_S = 120  # ... and gives up when none came for this long (a run that hangs, or holds the lock forever)
 
 
 class CrmPlusDunningRun(models.AbstractModel):
@@ -69,6 +72,40 @@ class CrmPlusDunningRun(models.AbstractModel):
         self._run(commit=True)
 
     @api.model
+    def _cron_dispatch(self):
+        """The second worker of a run: queues mails and schedules activities while the run goes on.
+
+        A committing run triggers this job (``ir_cron_dunning_dispatch``) when it starts its batches, so that a
+        second cron worker (Odoo runs two by default; in multi-process mode, on the other core) makes the emails
+        of the batches already committed while the run writes the next ones, then drains the rest beside it.
+        Work is shared as in any dispatch pass (chunks locked with SKIP LOCKED): nothing is made twice, and with
+        no second worker the run dispatches everything itself, as before. While a run is still writing, it takes
+        full chunks only (few, large chunks keep the queries per item flat)."""
+        stats = defaultdict(int)
+        idle_since = time.monotonic()
+        while True:
+            running = self._run_active()
+            dispatched = self._dispatch_pass(True, stats, min_chunk=DISPATCH_CHUNK if running else 1)
+            if dispatched:
+                idle_since = time.monotonic()
+            elif not running or time.monotonic() - idle_since > DISPATCH_IDLE_S:
+                break
+            else:
+                time.sleep(DISPATCH_POLL_S)
+            if self.env["ir.cron"]._commit_progress(0) <= 0:
+                break
+        _logger.info("dunning dispatch worker: %s", dict(stats))
+        return stats
+
+    def _run_active(self):
+        """Whether a committing run is going on (it holds the run lock, shared)."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_lock(%s)", RUN_ACTIVE_KEY))
+        free = self.env.cr.fetchone()[0]
+        if free:
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", RUN_ACTIVE_KEY))
+        return not free
+
+    @api.model
     def _run(self, today=None, batch_size=2000, commit=False, partner_ids=None, company_ids=None):
         """Run reminders and dunning; returns counters.
 
@@ -80,6 +117,13 @@ class CrmPlusDunningRun(models.AbstractModel):
         today = today or fields.Date.context_today(self)
         stats = defaultdict(int)
         started = time.monotonic()
+        with self._active(commit):
+            self._run_phases(today, batch_size, commit, partner_ids, company_ids, stats)
+        stats["seconds"] = time.monotonic() - started
+        _logger.info("dunning run %s: %s", today, dict(stats))
+        return stats
+
+    def _run_phases(self, today, batch_size, commit, partner_ids, company_ids, stats):
         with self._exclusive(commit):
             self._in_batch(commit, self._update_states, today, partner_ids)
             self._commit(commit, 0)
@@ -97,15 +141,16 @@ class CrmPlusDunningRun(models.AbstractModel):
         retry_ids = self._dunning_pass(today, batch_size, partner_ids, commit, stats, company_ids)
         if retry_ids:
             self._dunning_pass(today, batch_size, retry_ids, commit, stats, company_ids)
-        # then mails and activities, also for what an interrupted run left pending
+        # then mails and activities, also for what an interrupted run left pending (with the dispatch worker)
         self._dispatch_pass(commit, stats)
-        stats["seconds"] = time.monotonic() - started
-        _logger.info("dunning run %s: %s", today, dict(stats))
-        return stats
 
     def _dunning_pass(self, today, batch_size, partner_ids, commit, stats, company_ids=None):
         """Plan the batches, then run them one transaction each; return the customers to retry."""
         batches = self._plan_batches(today, batch_size, partner_ids, company_ids)
+        if commit and batches:
+            # a second cron worker makes the emails of the committed batches meanwhile (see _cron_dispatch)
+            # sudo: the run (cron) wakes the dispatch job, whoever's job it is
+            self.env.ref("crm_plus.ir_cron_dunning_dispatch").sudo()._trigger()
         # each batch starts a fresh transaction (snapshot) right at its lock
         self._commit(commit, 0)
         remaining = sum(count for _chunk, count in batches)
@@ -193,6 +238,21 @@ class CrmPlusDunningRun(models.AbstractModel):
             self.env.flush_all()
             return float("inf")
         return self.env["ir.cron"]._commit_progress(processed, remaining=remaining)
+
+    @contextmanager
+    def _active(self, commit):
+        """A committing run holds the run lock (shared: runs on several workers may overlap) while it lasts."""
+        if not commit:
+            yield
+            return
+        self.env.cr.execute(SQL("SELECT pg_advisory_lock_shared(%s)", RUN_ACTIVE_KEY))
+        try:
+            yield
+        finally:
+            # the connection goes back to a pool: never leave the session lock behind
+            self.env.cr.rollback()  # pylint: disable=invalid-commit
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock_shared(%s)", RUN_ACTIVE_KEY))
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @contextmanager
     def _exclusive(self, commit):
@@ -813,16 +873,19 @@ class CrmPlusDunningRun(models.AbstractModel):
 
     # --------------------------------------------------------------- dispatch
 
-    def _dispatch_pass(self, commit, stats, chunk_size=DISPATCH_CHUNK):
-        """Queue the mails and schedule the activities of communications the batches created.
+    def _dispatch_pass(self, commit, stats, chunk_size=DISPATCH_CHUNK, min_chunk=1):
+        """Queue the mails and schedule the activities of communications the batches created; return how many.
 
         Driven by ``dispatch_pending`` alone, so it is resumable: a crash after a batch committed leaves
         its communications pending, and the next pass (this run's or the next one's) dispatches them.
         Chunks of many batches' communications share the reads of templates, users and companies.
+
+        :param min_chunk: stop when fewer communications than this are free to take (the dispatch worker)
         """
+        total = 0
         while True:
             t0 = time.monotonic()
-            dispatched = self._in_batch(commit, self._dispatch_chunk, chunk_size)
+            dispatched = self._in_batch(commit, self._dispatch_chunk, chunk_size, min_chunk)
             stats["dispatch_max_s"] = max(stats["dispatch_max_s"], time.monotonic() - t0)
             if dispatched is None:  # another worker holds these: it dispatches them
                 break
@@ -830,6 +893,8 @@ class CrmPlusDunningRun(models.AbstractModel):
             if not dispatched:
                 break
             stats["dispatched"] += dispatched
+            total += dispatched
+        return total
 
     def _dispatch(self, communications):
         """Queue the emails and schedule the calls and escalations of ``communications``."""
@@ -837,8 +902,10 @@ class CrmPlusDunningRun(models.AbstractModel):
         self._queue_mails(communications.filtered(lambda c: dunning_channels.REGISTRY[c.channel] in mails))
         self._schedule_activities(communications)
 
-    def _dispatch_chunk(self, chunk_size):
-        """One chunk: lock pending communications, queue their mails, schedule their activities."""
+    def _dispatch_chunk(self, chunk_size, min_chunk=1):
+        """One chunk: lock pending communications, queue their mails, schedule their activities.
+
+        Fewer than ``min_chunk`` free to take: nothing is done (0)."""
         self.env.cr.execute(
             SQL(
                 """
@@ -849,7 +916,7 @@ class CrmPlusDunningRun(models.AbstractModel):
             )
         )
         ids = [id_ for (id_,) in self.env.cr.fetchall()]
-        if not ids:
+        if not ids or len(ids) < min_chunk:
             return 0
         communications = self.env["crm_plus.dunning.communication"].browse(ids)
         failures = self._isolated(communications, self._dispatch)

@@ -719,16 +719,74 @@ class TestDunningConcurrency(DunningFixtures, TransactionCase):
         self.assertTrue(results["a"]["items"] and results["b"]["items"], "both workers did part of the work")
         self.assertTrue(results["a"]["locked_out"] + results["b"]["locked_out"], "the workers met on locked rows")
 
+    def _dispatch_worker(self, results, name, start=None):
+        try:
+            if start:
+                start.wait(timeout=30)
+            with self.registry.cursor() as cr:
+                cr.transaction = Transaction(self.registry)
+                env = api.Environment(cr, api.SUPERUSER_ID, {})
+                results[name] = env["crm_plus.dunning.run"]._cron_dispatch()
+        except Exception as error:
+            results[name] = error
+
+    def test_dispatch_worker_beside_the_run(self):
+        """The run wakes the dispatch job; a second worker mails committed batches while the run goes on."""
+        cron = self.env.ref("crm_plus.ir_cron_dunning_dispatch")
+        self.addCleanup(self._remove_triggers, cron.id)
+        self._remove_triggers(cron.id)
+        original = CrmPlusDunningRun._dunning_batch
+        started = threading.Event()
+
+        def slow_batch(run_self, today, partner_ids, *args):
+            started.set()
+            result = original(run_self, today, partner_ids, *args)
+            time.sleep(0.3)  # the run writes its batches slowly: the worker mails the committed ones meanwhile
+            return result
+
+        results = {}
+        helper = threading.Thread(target=self._dispatch_worker, args=(results, "helper", started))
+        with (
+            patch.object(CrmPlusDunningRun, "_dunning_batch", slow_batch),
+            # full chunks of a few communications, so that the worker takes some while the run writes
+            patch("odoo.addons.crm_plus.models.crm_plus_dunning_run.DISPATCH_CHUNK", 3),
+            patch("odoo.addons.crm_plus.models.crm_plus_dunning_run.DISPATCH_POLL_S", 0.05),
+        ):
+            helper.start()
+            self._worker(results, "run")
+            helper.join(timeout=60)
+        self.assertFalse(helper.is_alive(), "the worker stops once the run is over and nothing is left")
+        for name in ("run", "helper"):
+            self.assertNotIsInstance(results.get(name), Exception, results.get(name))
+        keys, comms, mails = self._committed_keys()
+        self.assertEqual(len(keys), self.CUSTOMERS * self.STEPS)
+        self.assertEqual(set(keys.values()), {1}, "no key sent twice")
+        self.assertEqual(mails, self.CUSTOMERS, "one mail per customer, made by one worker or the other")
+        self.assertEqual(results["run"]["dispatched"] + results["helper"]["dispatched"], self.CUSTOMERS)
+        self.assertTrue(results["helper"]["dispatched"], "the worker mailed batches while the run went on")
+        with self.registry.cursor() as cr:
+            cr.execute(SQL("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", cron.id))
+            self.assertEqual(cr.fetchone()[0], 1, "the run woke the dispatch job")
+        # nothing going on: the job has nothing to wait for
+        t0 = time.monotonic()
+        self._dispatch_worker(results, "idle")
+        self.assertEqual(results["idle"]["dispatched"], 0)
+        self.assertLess(time.monotonic() - t0, 5)
+
+    def _remove_triggers(self, cron_id):
+        with self.registry.cursor() as cr:
+            cr.execute(SQL("DELETE FROM ir_cron_trigger WHERE cron_id = %s", cron_id))
+
     def test_crash_before_dispatch_then_rerun(self):
         """Communications committed by their batches but not dispatched yet are mailed by the next run, once."""
         original = CrmPlusDunningRun._dispatch_chunk
         calls = {"n": 0}
 
-        def crashing_dispatch(run_self, chunk_size):
+        def crashing_dispatch(run_self, *args):
             calls["n"] += 1
             if calls["n"] == 1:
                 raise RuntimeError("worker killed")
-            return original(run_self, chunk_size)
+            return original(run_self, *args)
 
         results = {}
         with patch.object(CrmPlusDunningRun, "_dispatch_chunk", crashing_dispatch):
