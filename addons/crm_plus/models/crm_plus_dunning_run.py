@@ -57,7 +57,7 @@ CONCURRENCY_ERRORS = (pg_errors.SerializationFailure, pg_errors.LockNotAvailable
 GLOBAL_LOCK_KEY = 0x0C4D_0D11  # advisory lock of the run-wide phase
 RUN_ACTIVE_KEY = 0x0C4D_0D12  # held (shared) by every committing run while it lasts: the dispatch worker waits for it
 DISPATCH_CHUNK = 2000  # communications whose mails and activities are made together
-DISPATCH_POLL_S = 0.5  # the dispatch worker looks for a full chunk this often while a run makes communications
+DISPATCH_POLL_S = 1.0  # the dispatch worker looks for a full chunk this often while a run makes communications
 DISPATCH_IDLE_S = 120  # ... and gives up when none came for this long (a run that hangs, or holds the lock forever)
 
 
