@@ -1,12 +1,16 @@
 # Copyright 2026 crm_plus contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .. import dunning_channels
+from .. import receivables
 from ..access import FINANCE
 from ..access import require_groups
 
@@ -70,6 +74,59 @@ class CrmPlusDunningCommunication(models.Model):
     line_ids = fields.One2many("crm_plus.dunning.communication.line", "communication_id", string="Items", readonly=True)
     amount_residual = fields.Monetary(readonly=True, string="Amount Overdue")
     item_count = fields.Integer(compute="_compute_item_count", string="Item Count")
+    # the customer's credit notes not applied yet (live: what the statement shows when it is rendered)
+    credit_data = fields.Json(
+        compute="_compute_credits",
+        string="Open Credit Notes",
+        help="The customer's credit notes not applied yet, in this communication's company and currency.",
+    )
+    amount_credit = fields.Monetary(
+        compute="_compute_credits",
+        string="Open Credits",
+        help="The customer's credit notes not applied yet (negative): the statement shows them and nets them.",
+    )
+    amount_balance = fields.Monetary(
+        compute="_compute_credits", string="Balance after Credits", help="Amount overdue less the open credits."
+    )
+
+    def _compute_credits(self):
+        """Open credit notes of the customers of all these communications, read at once (one query)."""
+        credits = defaultdict(list)
+        communications = self.filtered("id")
+        if communications:
+            self.env["account.move.line"].flush_model()
+            self.env["account.move"].flush_model(["name", "invoice_date", "commercial_partner_id", "move_type"])
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT it.partner_id, it.company_id, it.currency_id, am.name, am.invoice_date,
+                           it.amount_residual
+                      FROM (%s) it
+                      JOIN account_move am ON am.id = it.move_id
+                  ORDER BY it.date_due, it.move_line_id
+                    """,
+                    receivables.invoice_items_sql(
+                        # the customers' credit notes first (an array): their lines are then read by move
+                        SQL(
+                            """aml.amount_residual_currency < 0 AND aml.company_id IN %(companies)s
+                               AND aml.move_id = ANY(ARRAY(SELECT id FROM account_move
+                                                            WHERE commercial_partner_id IN %(partners)s
+                                                              AND move_type = 'out_refund'))""",
+                            partners=tuple(communications.partner_id.ids),
+                            companies=tuple(communications.company_id.ids),
+                        )
+                    ),
+                )
+            )
+            for partner_id, company_id, currency_id, name, invoice_date, residual in self.env.cr.fetchall():
+                credits[partner_id, company_id, currency_id].append(
+                    {"name": name, "date": invoice_date and invoice_date.isoformat(), "amount_residual": residual}
+                )
+        for communication in self:
+            rows = credits[communication.partner_id.id, communication.company_id.id, communication.currency_id.id]
+            communication.credit_data = rows
+            communication.amount_credit = sum(row["amount_residual"] for row in rows)
+            communication.amount_balance = communication.amount_residual + communication.amount_credit
 
     def _compute_item_count(self):
         counts = dict(

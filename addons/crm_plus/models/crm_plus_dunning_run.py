@@ -453,14 +453,16 @@ class CrmPlusDunningRun(models.AbstractModel):
         )
 
     def _crm_plus_open_items_of(self, partner):
-        """The open items of one customer (due or not) for its portal: documents, due dates, open amounts."""
+        """The open items of one customer (due or not) for its portal: documents, due dates, open amounts; its
+        open credit notes too (negative)."""
         today = fields.Date.context_today(self)
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT it.move_line_id, it.step_id, it.date_due, it.amount_residual, it.currency_id,
-                       GREATEST(%(today)s::date - it.date_due, 0) AS days_overdue,
+                       CASE WHEN it.amount_residual > 0 THEN GREATEST(%(today)s::date - it.date_due, 0) ELSE 0 END
+                           AS days_overdue,
                        COALESCE(am.name, so.name || ' / ' || COALESCE(s.name->>%(lang)s, s.name->>'en_US', ''))
                            AS name
                   FROM (%(items)s) it
@@ -471,7 +473,7 @@ class CrmPlusDunningRun(models.AbstractModel):
                 """,
                 today=today,
                 lang=partner.lang or "en_US",
-                items=self._items_query(date.max, partner.ids),
+                items=self._items_query(date.max, partner.ids, credits=True),
             )
         )
         rows = self.env.cr.dictfetchall()

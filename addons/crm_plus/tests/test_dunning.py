@@ -269,7 +269,7 @@ class TestDunning(DunningFixtures, CrmPlusCommon):
         queries_many, comms_many = self._batch_queries(customers[4:])
         self.assertEqual(comms_many, 3 * comms_few)
         self.assertLessEqual(queries_many, queries_few, f"{queries_few} queries for 2 customers, {queries_many} for 6")
-        self.assertLessEqual(queries_few, 45)
+        self.assertLessEqual(queries_few, 46)  # one of them reads the customers' open credit notes
 
     def test_crash_after_some_batches_then_rerun(self):
         """A batch that dies rolls back alone; the rerun sends exactly what was missing."""

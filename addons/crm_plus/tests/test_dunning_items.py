@@ -300,6 +300,65 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
                     for expected in (*words, invoice.name, order.name):
                         self.assertIn(expected, text)
 
+    def test_statement_shows_open_credit_notes_and_the_balance(self):
+        """An open credit note is not dunned, but the email and the PDF list it and net it: what is really owed."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        for lang, words in (
+            ("zh_CN", ("尚未抵扣的贷项通知单", "扣除")),
+            ("en_US", ("Credit notes not applied yet", "Balance after")),
+        ):
+            with self.subTest(lang=lang):
+                customer = self._customer(self.env, f"Credited {lang}", lang=lang)
+                self._invoice(customer, 300.0, 5)
+                refund = self._invoice(customer, 40.0, 2, move_type="out_refund")
+                applied = self._invoice(customer, 25.0, 2, move_type="out_refund")
+                other = self._customer(self.env, f"Other credited {lang}")
+                other_refund = self._invoice(other, 11.0, 2, move_type="out_refund")
+                # an applied credit note is no longer open: it lowers the invoice instead
+                second = self._invoice(customer, 25.0, 1)
+                _receivable(applied | second).reconcile()
+                self.Run._run(partner_ids=customer.ids)
+                communication = self._email_items(customer).communication_id
+                self.assertEqual(communication.amount_residual, 300.0, "the credit note is not dunned")
+                self.assertEqual([row["name"] for row in communication.credit_data], [refund.name])
+                self.assertEqual(communication.amount_credit, -40.0)
+                self.assertEqual(communication.amount_balance, 260.0)
+                html = communication.mail_id.body_html
+                pdf_html = (
+                    self.env["ir.actions.report"]
+                    ._render_qweb_html("crm_plus.action_report_dunning_statement", communication.ids)[0]
+                    .decode()
+                )
+                for text in (html, pdf_html):
+                    for expected in (*words, refund.name, "260.00"):
+                        self.assertIn(expected, text)
+                    for unexpected in (applied.name, other_refund.name):
+                        self.assertNotIn(unexpected, text)
+        # without open credits, nothing about them
+        customer = self._customer(self.env, "Not credited")
+        self._invoice(customer, 80.0, 5)
+        self.Run._run(partner_ids=customer.ids)
+        communication = self._email_items(customer).communication_id
+        self.assertFalse(communication.credit_data)
+        self.assertEqual(communication.amount_balance, 80.0)
+        self.assertNotIn("Credit notes", communication.mail_id.body_html)
+
+    def test_credits_of_many_statements_are_read_at_once(self):
+        customers = self.env["res.partner"]
+        for index in range(6):
+            customer = self._customer(self.env, f"Credit batch {index}")
+            self._invoice(customer, 100.0, 5)
+            self._invoice(customer, 10.0, 2, move_type="out_refund")
+            customers |= customer
+        self.Run._run(partner_ids=customers.ids)
+        communications = self.Line.search(
+            [("communication_id.partner_id", "in", customers.ids), ("channel", "=", "email")]
+        ).communication_id
+        self.assertEqual(len(communications), 6)
+        communications.invalidate_recordset(["credit_data", "amount_credit", "amount_balance"])
+        with self.assertQueryCount(1):
+            self.assertEqual(set(communications.mapped("amount_balance")), {90.0})
+
 
 @tagged("post_install", "-at_install")
 class TestDunningStatementPdf(TestDunningItems, HttpCase):

@@ -20,6 +20,8 @@ class TestDunningPortal(HttpCase):
         cls.invoice = TestDunningItems._invoice.__func__(cls, customer, 300.0, 5)
         cls.order = TestDunningItems._order.__func__(cls, cls.env, customer, [-10])
         cls.other_invoice = TestDunningItems._invoice.__func__(cls, other, 70.0, 5)
+        cls.refund = TestDunningItems._invoice.__func__(cls, customer, 30.0, 1, move_type="out_refund")
+        cls.other_refund = TestDunningItems._invoice.__func__(cls, other, 20.0, 1, move_type="out_refund")
         cls.user = new_test_user(cls.env, login="cp_dun_portal", groups="base.group_portal", password="cp_dun_portal")
         cls.user.partner_id.parent_id = customer
 
@@ -30,5 +32,8 @@ class TestDunningPortal(HttpCase):
         self.assertIn(self.invoice.name, page.text)
         self.assertIn(self.order.name, page.text, "the prepayment request not due yet")
         self.assertNotIn(self.other_invoice.name, page.text)
+        self.assertIn(self.refund.name, page.text, "the customer's open credit note")
+        self.assertIn("Credit note", page.text)
+        self.assertNotIn(self.other_refund.name, page.text)
         home = self.url_open("/my/home")
         self.assertIn("/my/open_items", home.text)
