@@ -4,7 +4,7 @@
     "name": "CRM Plus",
     "summary": "Custom customer attributes, multi-round quotations, order approval, "
     "execution plans, dunning and analytics for Odoo CRM",
-    "version": "19.0.1.9.0",
+    "version": "19.0.1.10.0",
     "development_status": "Alpha",
     "category": "Sales/CRM",
     "website": "https://github.com/crm-plus/crm_plus",

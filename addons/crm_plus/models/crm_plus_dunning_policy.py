@@ -24,8 +24,9 @@ class CrmPlusDunningPolicy(models.Model):
     level_ids = fields.One2many("crm_plus.dunning.level", "policy_id", string="Levels", copy=True)
     reminder_days = fields.Integer(
         string="Reminder Lead Time (days)",
-        help="Remind the responsible this many days before a payment step is due. "
-        "0 uses the lead time of the step's action type.",
+        help="Remind the responsible this many days before a payment step or an invoice is due (an invoice: its "
+        "salesperson, when no execution plan follows it). 0 uses the lead time of the step's action type, and "
+        "reminds no invoice.",
     )
     start_date = fields.Date(
         string="Start Dunning From",

@@ -933,14 +933,84 @@ class CrmPlusDunningRun(models.AbstractModel):
     # -------------------------------------------------------------- reminders
 
     def _remind_batch(self, today, batch_size, partner_ids=None, company_ids=None):
-        """Remind responsibles of payment steps coming due: an activity and an internal email, once per step."""
+        """Remind responsibles of money coming due: an activity and an internal email, once per payment step and
+        once per invoice that no plan follows."""
+        ids = self._insert_step_reminders(today, batch_size, partner_ids, company_ids)
+        if len(ids) < batch_size:
+            ids += self._insert_invoice_reminders(today, batch_size - len(ids), partner_ids, company_ids)
+        Reminder = self.env["crm_plus.dunning.reminder"]
+        reminders = Reminder.browse(ids)
+        if not reminders:
+            return 0
+        Reminder._crm_plus_mark_failed(self._isolated(reminders, lambda batch: batch._notify()))
+        return len(reminders)
+
+    def _insert_invoice_reminders(self, today, limit, partner_ids=None, company_ids=None):
+        """Reminders of customer invoices coming due (the policy's *Remind Before*), for their salespeople.
+
+        Invoices of an order with an execution plan are left out: the plan's payment steps are reminded."""
+        self.env.cr.execute(
+            SQL("SELECT max(reminder_days) FROM crm_plus_dunning_policy WHERE active AND reminder_days > 0")
+        )
+        horizon = self.env.cr.fetchone()[0]
+        if not horizon:
+            return []
+        where = SQL(
+            "aml.date_maturity BETWEEN %(today)s AND %(today)s::date + %(horizon)s %(partners)s %(companies)s",
+            today=today,
+            horizon=horizon,
+            partners=SQL("AND am.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL(),
+            companies=SQL("AND aml.company_id IN %s", tuple(company_ids)) if company_ids else SQL(),
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO crm_plus_dunning_reminder
+                       (move_line_id, company_id, partner_id, user_id, date, create_uid, write_uid, create_date,
+                        write_date)
+                SELECT it.move_line_id, it.company_id, it.partner_id, it.user_id, %(today)s, %(uid)s, %(uid)s,
+                       now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM (%(items)s) it
+                  JOIN res_partner p ON p.id = it.partner_id
+                  LEFT JOIN crm_plus_customer_category cat ON cat.id = p.crm_plus_category_id
+                  LEFT JOIN crm_plus_dunning_policy dp
+                         ON dp.company_id = it.company_id AND dp.company_default AND dp.active
+                  JOIN crm_plus_dunning_policy pol
+                    ON pol.id = COALESCE(p.crm_plus_dunning_policy_id, cat.crm_plus_dunning_policy_id, dp.id)
+                 WHERE it.amount_residual > 0
+                   AND it.user_id IS NOT NULL
+                   AND pol.reminder_days > 0
+                   AND it.date_due - pol.reminder_days <= %(today)s::date
+                   AND NOT EXISTS (SELECT 1 FROM crm_plus_dunning_reminder r WHERE r.move_line_id = it.move_line_id)
+                   -- an invoice of an order with a plan: the plan's payment steps are reminded instead
+                   AND NOT EXISTS (
+                        SELECT 1 FROM account_move_line il
+                          JOIN sale_order_line_invoice_rel rel ON rel.invoice_line_id = il.id
+                          JOIN sale_order_line sol ON sol.id = rel.order_line_id
+                          JOIN crm_plus_plan_step ps ON ps.order_id = sol.order_id AND ps.kind = 'payment'
+                         WHERE il.move_id = it.move_id)
+              ORDER BY it.move_line_id
+                 LIMIT %(limit)s
+                ON CONFLICT (move_line_id) WHERE move_line_id IS NOT NULL DO NOTHING
+                RETURNING id
+                """,
+                today=today,
+                uid=self.env.uid,
+                limit=limit,
+                items=receivables.invoice_items_sql(where),
+            )
+        )
+        return [id_ for (id_,) in self.env.cr.fetchall()]
+
+    def _insert_step_reminders(self, today, limit, partner_ids=None, company_ids=None):
+        """Reminders of payment steps coming due (the policy's lead time, else the step's remind date)."""
         partner_filter = SQL("AND %s", self._scope_filter(partner_ids, company_ids))
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO crm_plus_dunning_reminder
-                       (step_id, company_id, user_id, date, create_uid, write_uid, create_date, write_date)
-                SELECT s.id, s.company_id, s.user_id, %(today)s, %(uid)s, %(uid)s,
+                       (step_id, company_id, partner_id, user_id, date, create_uid, write_uid, create_date, write_date)
+                SELECT s.id, s.company_id, s.partner_id, s.user_id, %(today)s, %(uid)s, %(uid)s,
                        now() at time zone 'UTC', now() at time zone 'UTC'
                   FROM crm_plus_plan_step s
                   JOIN res_partner p ON p.id = s.partner_id
@@ -966,13 +1036,8 @@ class CrmPlusDunningRun(models.AbstractModel):
                 """,
                 today=today,
                 uid=self.env.uid,
-                limit=batch_size,
+                limit=limit,
                 partner_filter=partner_filter,
             )
         )
-        Reminder = self.env["crm_plus.dunning.reminder"]
-        reminders = Reminder.browse(id_ for (id_,) in self.env.cr.fetchall())
-        if not reminders:
-            return 0
-        Reminder._crm_plus_mark_failed(self._isolated(reminders, lambda batch: batch._notify()))
-        return len(reminders)
+        return [id_ for (id_,) in self.env.cr.fetchall()]

@@ -41,7 +41,7 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
         cls.installment_type = cls.env.ref("crm_plus.crm_plus_plan_action_type_payment")
 
     @classmethod
-    def _invoice(cls, partner, amount, days_overdue, order=None, move_type="out_invoice"):
+    def _invoice(cls, partner, amount, days_overdue, order=None, move_type="out_invoice", user=None):
         """A posted customer invoice (or credit note) due ``days_overdue`` days ago, linked to ``order``'s lines."""
         line = {"product_id": cls.product.id, "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()]}
         if order:
@@ -53,6 +53,7 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
                 "invoice_date": cls.today - timedelta(days=days_overdue + 5),
                 "invoice_date_due": cls.today - timedelta(days=days_overdue),
                 "invoice_line_ids": [Command.create(line)],
+                **({"invoice_user_id": user.id} if user else {}),
             }
         )
         move.action_post()
@@ -342,6 +343,69 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
         self.assertFalse(communication.credit_data)
         self.assertEqual(communication.amount_balance, 80.0)
         self.assertNotIn("Credit notes", communication.mail_id.body_html)
+
+    def test_invoice_reminder_before_due_once(self):
+        """An invoice no plan follows is reminded to its salesperson before it is due, once; a planned order's
+        invoice is not (its payment steps are)."""
+        self.policy.reminder_days = 5
+        customer = self._customer(self.env, "Remind Invoice", user=self.salesman)
+        soon = self._invoice(customer, 120.0, -3, user=self.salesman)
+        later = self._invoice(customer, 80.0, -9, user=self.salesman)
+        order = self._order(self.env, customer, [-30], user=self.salesman)
+        order.action_confirm()
+        planned = self._invoice(customer, 100.0, -2, order=order, user=self.salesman)
+        nobody = self._invoice(customer, 50.0, -2)
+        nobody.invoice_user_id = False
+        Reminder = self.env["crm_plus.dunning.reminder"]
+        self.Run._run(partner_ids=customer.ids)
+        reminders = Reminder.search([("partner_id", "=", customer.id), ("move_line_id", "!=", False)])
+        self.assertEqual(reminders.move_id, soon, "due within the lead time, no plan, a salesperson")
+        self.assertEqual(reminders.move_line_id, _receivable(soon))
+        self.assertEqual(reminders.user_id, self.salesman)
+        self.assertEqual((reminders.date_due, reminders.amount_residual), (soon.invoice_date_due, 120.0))
+        self.assertIn(soon.name, reminders.mail_id.subject)
+        self.assertEqual(reminders.mail_id.recipient_ids, self.salesman.partner_id)
+        self.assertIn(soon.name, reminders.mail_id.body_html)
+        todo = soon.activity_ids.filtered(lambda activity: activity.user_id == self.salesman)
+        self.assertEqual(len(todo), 1)
+        self.assertIn(soon.name, str(todo.note))
+        self.assertFalse(Reminder.search([("move_line_id", "in", _receivable(later | planned | nobody).ids)]))
+        # the salesperson sees his reminder
+        self.assertEqual(Reminder.with_user(self.salesman).search([("partner_id", "=", customer.id)]).move_id, soon)
+        self.Run._run(partner_ids=customer.ids)
+        self.assertEqual(Reminder.search_count([("move_line_id", "=", _receivable(soon).id)]), 1, "once")
+        # an invoice and a step at once, and never both on one reminder
+        with self.assertRaises(CheckViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE crm_plus_dunning_reminder SET step_id = %s WHERE id = %s",
+                    order.plan_id.step_ids[0].id,
+                    reminders.id,
+                )
+            )
+
+    def test_reminder_migration_fills_the_customer(self):
+        """19.0.1.10.0: reminders of payment steps get their customer, in SQL, before the ORM sees the column."""
+        customer = self._customer(self.env, "Old reminder", user=self.salesman)
+        order = self._order(self.env, customer, [-2], user=self.salesman)
+        self.Run._run(partner_ids=customer.ids)
+        reminder = self.env["crm_plus.dunning.reminder"].search([("step_id", "in", order.plan_id.step_ids.ids)])
+        self.assertEqual(reminder.partner_id, customer)
+        self.env.cr.execute(SQL("UPDATE crm_plus_dunning_reminder SET partner_id = NULL WHERE id = %s", reminder.id))
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.10.0" / "pre-reminder_partner.py"
+        spec = importlib.util.spec_from_file_location("crm_plus_migration_19_0_1_10_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.9.0")
+        reminder.invalidate_recordset(["partner_id"])
+        self.assertEqual(reminder.partner_id, customer)
+
+    def test_invoice_reminders_need_a_lead_time(self):
+        self.policy.reminder_days = 0
+        customer = self._customer(self.env, "No invoice reminder", user=self.salesman)
+        invoice = self._invoice(customer, 120.0, -1, user=self.salesman)
+        self.Run._run(partner_ids=customer.ids)
+        self.assertFalse(self.env["crm_plus.dunning.reminder"].search([("move_line_id", "=", _receivable(invoice).id)]))
 
     def test_credits_of_many_statements_are_read_at_once(self):
         customers = self.env["res.partner"]
