@@ -383,11 +383,11 @@ original_dispatch = CrmPlusDunningRun._dispatch_chunk
 dispatch_stats = []
 
 
-def measured_dispatch(self, chunk_size):
+def measured_dispatch(self, *args):
     query_log.clear()
     t0 = time.perf_counter()
     with patch.object(Cursor, "execute", counting_execute):
-        result = original_dispatch(self, chunk_size)
+        result = original_dispatch(self, *args)
     dispatch_stats.append((time.perf_counter() - t0, sum(query_log.values()), query_log["INSERT"], result))
     return result
 

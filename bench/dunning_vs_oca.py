@@ -444,6 +444,11 @@ def main():
                 "items": run["items"],
                 "rss_mb": max(run["rss_mb"], worker["rss_mb"]),
             }
+            print(
+                f"  (the run {run['seconds']:.1f} s, {run['queries']} queries; the dispatch worker from its wake-up "
+                f"{worker['end'] - worker['start']:.1f} s, {worker['queries']} queries)",
+                flush=True,
+            )
         else:
             figures[name] = results[name]
     labels = {

@@ -96,12 +96,20 @@ class SaleOrder(models.Model):
         ]
         if not pairs:
             return
+        # the opportunity is the caller's choice: its values travel only from one the user may read
+        readable = set(
+            self.env["crm.lead"]
+            .browse({vals["opportunity_id"] for vals in vals_list if vals.get("opportunity_id")})
+            ._filtered_access("read")
+            .ids
+        )
         for order, vals in zip(self, vals_list, strict=True):
             # a form sends every field of the view: an empty value is not a value given
             wanted = [(a, la) for a, la in pairs if not _given(vals.get(a.field_name))]
-            if not vals.get("opportunity_id") or not wanted:
+            if vals.get("opportunity_id") not in readable or not wanted:
                 continue
-            # sudo: the values come from the opportunity the quotation is made from, not from the user's choice
+            # sudo: the opportunity the user may read (checked above); only attributes he may read travel
+            # (_crm_plus_may_take), read as the raw columns and tags below
             lead = order.sudo().opportunity_id
             columns = [la for _a, la in wanted if la.value_type != "tags"]
             raw = {}
@@ -136,8 +144,14 @@ class SaleOrder(models.Model):
         """Whether the opportunity's value may fill ``attribute`` of the user's new quotation.
 
         *Editable by* holds here too: a value the user may not write on the order travels only when the
-        opportunity's attribute is locked to (some of) the same groups, i.e. was set by someone who may."""
-        if self.env.su or not attribute.edit_group_ids or attribute.edit_group_ids & self.env.user.all_group_ids:
+        opportunity's attribute is locked to (some of) the same groups, i.e. was set by someone who may. A value the
+        user may not read on the opportunity (its *Visible to*) never travels."""
+        if self.env.su:
+            return True
+        Lead = self.env["crm.lead"]
+        if not Lead._has_field_access(Lead._fields[lead_attribute.field_name], "read"):
+            return False
+        if not attribute.edit_group_ids or attribute.edit_group_ids & self.env.user.all_group_ids:
             return True
         return bool(lead_attribute.edit_group_ids) and lead_attribute.edit_group_ids <= attribute.edit_group_ids
 

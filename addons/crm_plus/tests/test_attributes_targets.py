@@ -6,6 +6,7 @@ from pathlib import Path
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
+from odoo.tests import new_test_user
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -376,6 +377,23 @@ class TestAttributeTravel(TargetCommon):
         self.assertEqual(order.x_attr_tier, "gold", "unlocked attributes still travel")
         by_manager = self._order(user=self.sales_manager, opportunity_id=lead.id)
         self.assertTrue(by_manager.x_attr_discount_ok)
+
+    def test_travel_only_from_what_the_user_may_read(self):
+        """A salesperson names a colleague's opportunity (or a hidden attribute) to read its values on his order."""
+        manager = self.env.ref("sales_team.group_sale_manager")
+        self._attribute("budget", "char", applies_to="crm.lead", visibility_group_ids=[Command.set(manager.ids)])
+        self._attribute("budget", "char", applies_to="sale.order")
+        self._dirty()
+        self.lead.sudo().x_attr_budget = "1M"
+        other = new_test_user(self.env, login="cp_attr_other_seller", groups="sales_team.group_sale_salesman")
+        self.assertFalse(self.env["crm.lead"].with_user(other).search([("id", "=", self.lead.id)]))
+        spied = self._order(user=other, opportunity_id=self.lead.id)
+        self.assertFalse(spied.x_attr_tier, "nothing from an opportunity he may not read")
+        own = self._order(opportunity_id=self.lead.id)
+        self.assertEqual(own.x_attr_tier, "gold", "the owner's quotation takes it")
+        self.assertFalse(own.x_attr_budget, "not a value hidden from him on the opportunity")
+        by_manager = self._order(user=self.sales_manager, opportunity_id=self.lead.id)
+        self.assertEqual(by_manager.x_attr_budget, "1M")
 
     def test_printed_on_quotation_and_portal(self):
         order = self._order(opportunity_id=self.lead.id, x_attr_internal="not printed")

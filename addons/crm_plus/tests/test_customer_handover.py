@@ -62,6 +62,29 @@ class TestCustomerHandover(CustomerCommon):
             .create({"from_user_id": self.seller_b.id, "to_user_id": self.salesman.id, **vals})
         )
 
+    def test_archiving_is_for_users_the_manager_hands_over_entirely(self):
+        """A sales manager or HR officer archives the leaver as superuser: never an administrator, nor a user of a
+        company the manager does not work in."""
+        admin = self.env.ref("base.user_admin")
+        for user in (self.hr, self.sales_manager):
+            wizard = (
+                self.env["crm_plus.handover"]
+                .with_user(user)
+                .create({"from_user_id": admin.id, "to_user_id": self.salesman.id, "archive_user": True})
+            )
+            with self.assertRaisesRegex(UserError, "administrator"):
+                wizard.action_apply()
+            self.assertTrue(admin.active)
+        other_company = self.env["res.company"].create({"name": "Handover Elsewhere"})
+        self.seller_b.company_ids |= other_company
+        with self.assertRaisesRegex(UserError, "companies you do not"):
+            self._wizard(self.hr, archive_user=True).action_apply()
+        self.assertTrue(self.seller_b.active)
+        self.assertEqual(self.customer_b.user_id, self.seller_b, "nothing moved")
+        self.seller_b.company_ids -= other_company
+        self._wizard(self.hr, archive_user=True).action_apply()
+        self.assertFalse(self.seller_b.active)
+
     def test_everything_moves_and_nothing_is_left_behind(self):
         wizard = self._wizard(self.hr, archive_user=True)
         before = {key: len(wizard._records(key)) for key in HANDOVER_MOVES}

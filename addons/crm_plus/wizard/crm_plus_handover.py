@@ -142,6 +142,23 @@ class CrmPlusHandover(models.TransientModel):
 
     # -------------------------------------------------------------- actions
 
+    def _check_may_archive(self, user):
+        """The manager archives (as superuser) only a user he could hand over entirely: not an administrator, not
+        the superuser, and none working in a company the manager does not (his records there would not move)."""
+        if self.env.su:
+            return
+        if user._is_superuser() or (user.has_group("base.group_erp_manager") and not self.env.user._is_admin()):
+            raise UserError(
+                self.env._("%(user)s is an administrator: only an administrator archives him.", user=user.name)
+            )
+        if user.sudo().company_ids - self.env.user.company_ids:
+            raise UserError(
+                self.env._(
+                    "%(user)s also works in companies you do not: hand over there too, then archive him in Settings.",
+                    user=user.name,
+                )
+            )
+
     @require_groups(SALE_MANAGER, HR_USER)
     def action_apply(self):
         self.ensure_one()
@@ -156,6 +173,8 @@ class CrmPlusHandover(models.TransientModel):
         for user in successors:
             if not user.active or user.share or not user.has_group(SALESMAN):
                 raise UserError(self.env._("%(user)s is not an active salesperson.", user=user.name))
+        if self.archive_user:
+            self._check_may_archive(source)
         counts, withdrawn, notes = {}, 0, []
         for key in self._handover_moves():
             records = self._records(key)
