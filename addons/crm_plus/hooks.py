@@ -23,6 +23,7 @@ def uninstall_hook(env):
         view = env.ref(xmlid, raise_if_not_found=False)
         if view:
             view.unlink()
+    # sudo: the uninstall removes every generated x_attr_* field (ir.model.fields: Settings only), whoever runs it
     Fields = env["ir.model.fields"].sudo()
     Fields.search([("model", "in", list(REPORT_MODELS)), ("name", "=like", "x\\_attr\\_%")]).unlink()
     # filter by model: res.users mirrors every partner field through delegation, the ORM drops the mirrors

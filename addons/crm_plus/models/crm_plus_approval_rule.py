@@ -86,6 +86,7 @@ class CrmPlusApprovalRule(models.Model):
     @api.model
     def _crm_plus_create_default_rules(self, companies=None):
         """Create the default rules missing in ``companies`` (all by default); archived or edited ones are kept."""
+        # sudo: by default every company (install, migration), whatever companies the running user works in
         companies = companies if companies is not None else self.env["res.company"].sudo().search([])
         # sudo: called on install and when a company is created, whoever creates it
         Rule = self.sudo().with_context(active_test=False)
@@ -119,6 +120,7 @@ class CrmPlusApprovalRule(models.Model):
         orders = orders.filtered(lambda o: o.company_id.crm_plus_order_approval == "rules")
         if not orders:
             return result
+        # sudo: the active rules of the orders' companies, read for whoever confirms (portal customer included)
         rules = self.sudo().search([("company_id", "in", orders.company_id.ids)])
         for rule in rules:
             company_orders = orders.filtered(lambda o, rule=rule: o.company_id == rule.company_id)

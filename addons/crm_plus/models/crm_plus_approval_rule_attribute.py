@@ -64,6 +64,7 @@ class CrmPlusApprovalRule(models.Model):
     @api.constrains("rule_type", "attribute_id", "attribute_operator", "attribute_value")
     def _check_attribute_condition(self):
         for rule in self.filtered(lambda r: r.rule_type == "attribute"):
+            # sudo: only the rule's own attribute (type, options), checked the same whoever saves the rule
             attribute = rule.attribute_id.sudo()
             if not attribute or attribute.applies_to not in RULE_MODELS or not rule.attribute_operator:
                 raise ValidationError(
@@ -84,6 +85,8 @@ class CrmPlusApprovalRule(models.Model):
     def _attribute_expected(self):
         """``attribute_value`` converted to the attribute's type (ValidationError when it does not convert)."""
         self.ensure_one()
+        # sudo: the rule's attribute (type, options), read when the rule is saved and for whoever confirms,
+        # portal customers included, who may not read attribute definitions
         attribute = self.attribute_id.sudo()
         text = (self.attribute_value or "").strip()
         vtype = attribute.value_type
@@ -121,6 +124,7 @@ class CrmPlusApprovalRule(models.Model):
         """{record id: value} of ``self.attribute_id`` for ``records``, from the column in one query.
 
         Unset values are None (0 stays 0); tags give the set of option ids."""
+        # sudo: the rule's attribute definition only, for whoever confirms; values are read for the orders evaluated
         attribute = self.attribute_id.sudo()
         records.flush_model([attribute.field_name])
         if not records.ids:
@@ -157,6 +161,7 @@ class CrmPlusApprovalRule(models.Model):
             return value is not None
         if operator == "not set":
             return value is None
+        # sudo: the type of the rule's attribute only, whoever confirms (portal customers may not read definitions)
         if self.attribute_id.sudo().value_type == "tags":
             has = expected in (value or ())
             return has if operator == "=" else not has
@@ -175,6 +180,7 @@ class CrmPlusApprovalRule(models.Model):
 
     def _evaluate_attribute(self, orders):
         self.ensure_one()
+        # sudo: the rule's attribute definition, read for whoever confirms (salesperson, portal customer, payment)
         attribute = self.attribute_id.sudo()
         if not attribute.active or attribute.field_name not in self.env[attribute.applies_to]._fields:
             return {}

@@ -49,6 +49,7 @@ class CrmPlusAttribute(models.Model):
         """{attribute id: number of records holding a value}, read from the columns."""
         counts = {}
         self.env.flush_all()
+        # sudo: field_id (ir.model.fields) is readable by Settings only; nothing but the count per attribute returns
         for attribute in self.sudo().filtered("field_id"):
             self.env.cr.execute(
                 SQL(
@@ -73,10 +74,12 @@ class CrmPlusAttribute(models.Model):
         if estimate < COMPLETENESS_SYNC_ROWS or not cron:
             self.env[PARTNER_MODEL]._crm_plus_update_completeness()
         else:
+            # sudo: the administrator saving a definition triggers the job without managing scheduled actions
             cron.sudo()._trigger()
 
     @api.model
     def _cron_update_completeness(self):
+        # sudo: the job recomputes every customer from every customer definition, whatever its user may read
         attributes = self.sudo().search([("field_id", "!=", False), ("applies_to", "=", PARTNER_MODEL)])
         self.env.cr.execute("SELECT id FROM res_partner ORDER BY id")
         ids = [row[0] for row in self.env.cr.fetchall()]

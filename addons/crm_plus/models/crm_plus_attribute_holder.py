@@ -199,6 +199,7 @@ class CrmPlusAttributeHolder(models.AbstractModel):
         }
         if not names:
             return
+        # sudo: the edit groups bind every writer (portal users included), whatever he may read of the definitions
         attributes = (
             self.env["crm_plus.attribute"]
             .sudo()

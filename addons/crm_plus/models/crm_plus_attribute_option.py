@@ -46,6 +46,7 @@ class CrmPlusAttributeOption(models.Model):
         if "code" in vals:
             for option in self.filtered(lambda o: o.code != vals["code"] and o.attribute_id.value_type == "selection"):
                 # rename the stored value instead of dropping it: the ORM rewrites the column for manual fields
+                # sudo: the generated field's selection (Settings only) follows the renamed option (admin-only writes)
                 selection = option.attribute_id.sudo().field_id.selection_ids.filtered(
                     lambda s, code=option.code: s.value == code
                 )

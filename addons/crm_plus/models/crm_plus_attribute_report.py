@@ -113,6 +113,7 @@ class CrmPlusAttribute(models.Model):
 
         Archived ones keep their report fields (like their own fields: archiving is cheap and leaves the
         registry alone); only the views leave them out."""
+        # sudo: every definition, archived ones included, with its field (Settings only), whoever saves a definition
         attributes = (
             self.sudo()
             .with_context(active_test=False)
@@ -192,6 +193,7 @@ class CrmPlusAttribute(models.Model):
         if missing:
             # the registry reads the groups by external id (ir.model.fields override) when the fields are set up
             attributes.visibility_group_ids._ensure_xml_id()
+            # sudo: generated report fields are system records, created from the definitions (admin-only writes)
             self.env["ir.model.fields"].sudo().create(missing)
             attributes._copy_report_labels()
         self._write_report_views(shown(set(wanted)))

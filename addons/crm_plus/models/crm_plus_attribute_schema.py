@@ -125,6 +125,7 @@ class CrmPlusAttribute(models.Model):
         for attribute in self.filtered("field_id"):
             groups = attribute.visibility_group_ids
             groups._ensure_xml_id()
+            # sudo: the generated field (Settings only) follows its definition's label, help, tracking, index and groups
             attribute.field_id.sudo().write(
                 {
                     "field_description": attribute.name,
@@ -139,6 +140,7 @@ class CrmPlusAttribute(models.Model):
     def _sync_selection_options(self, removed_option_ids=()):
         removed = set(removed_option_ids)
         for attribute in self.filtered(lambda a: a.value_type == "selection" and a.field_id):
+            # sudo: the generated field's selection values (Settings only) follow the definition's options
             selections = attribute.field_id.sudo().selection_ids
             existing = {s.value: s for s in selections}
             options = attribute.option_ids.filtered(lambda o: o.id not in removed)
@@ -147,6 +149,7 @@ class CrmPlusAttribute(models.Model):
             for code, option in wanted.items():
                 selection = existing.get(code)
                 if not selection:
+                    # sudo: as above, a selection value of the attribute's own generated field (admin-only writes)
                     self.env["ir.model.fields.selection"].sudo().create(
                         {
                             "field_id": attribute.field_id.id,
@@ -163,6 +166,7 @@ class CrmPlusAttribute(models.Model):
 
     def _drop_fields(self):
         targets = {target.model for target in TARGETS}
+        # sudo: the definitions' own generated fields (Settings only) on the targets, dropped with them (admin-only)
         fields_ = self.sudo().field_id.filtered(lambda f: f.model in targets)
         if not fields_:
             return
@@ -175,6 +179,7 @@ class CrmPlusAttribute(models.Model):
         self.ensure_one()
         if self.option_ids and self.value_type not in ("selection", "tags"):
             self.option_ids.unlink()
+        # sudo: the definition's own generated field (ir.model.fields: Settings only), rebuilt or converted
         field = self.sudo().field_id
         if not field:
             self._create_field()

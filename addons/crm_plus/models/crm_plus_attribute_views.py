@@ -25,6 +25,8 @@ class CrmPlusAttribute(models.Model):
     @api.model
     def _generate_views(self, exclude=None):
         """Rewrite the arch of the generated views of every target from the active definitions."""
+        # sudo: every active definition builds the views, and their groups get external ids (Settings only),
+        # whoever's change rewrites them (admin-only writes)
         attributes = self.sudo().with_context(active_test=True).search([("field_id", "!=", False)])
         if exclude:
             attributes -= exclude

@@ -218,6 +218,8 @@ class CrmPlusDunningCommunication(models.Model):
     def _message_receive_bounce(self, email, partner):
         """A bounce on the dunning email marks the communication failed."""
         super()._message_receive_bounce(email, partner)
+        # sudo: a bounce arrives through the mail gateway, whatever its user; only the bounced communications'
+        # state and failure are written (and the administrator notified)
         bounced = self.filtered(lambda c: c.state in ("draft", "sent")).sudo()
         bounced._crm_plus_mark_failed(
             dict.fromkeys(bounced, self.env._("Bounced: %(email)s", email=email)),

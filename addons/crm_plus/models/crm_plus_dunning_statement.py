@@ -103,6 +103,7 @@ class CrmPlusDunningCommunication(models.Model):
                         }
                     )
                     links.append(message.id)
+        # sudo: the mail queue runs as whoever sends; the statements go on the queued dunning mails' own messages
         attachments = self.env["ir.attachment"].sudo().create(attachment_vals)
         if links:
             self.env.cr.execute(
@@ -145,6 +146,8 @@ class CrmPlusDunningCommunication(models.Model):
         docstring). Test mode (HTML instead of PDF, as Odoo renders reports in tests) or a document that cannot
         be split: one rendering per communication.
         """
+        # sudo: whoever sends the queue renders the statement report (ir.actions.report: Settings only);
+        # only the queued communications are rendered
         Report = self.env["ir.actions.report"].sudo()
         test_mode = (config["test_enable"] or config["test_file"]) and not self.env.context.get(
             "force_report_rendering"

@@ -31,9 +31,11 @@ class CrmPlusExistingData(models.AbstractModel):
     def _take_over(self, batch_size=500):
         has_history = self._has_history()
         planned = self.env["sale.order"]._crm_plus_plan_existing_orders(batch_size=batch_size)
+        # sudo: the install hook computes every customer's completeness, in every company, whoever installs
         self.env["res.partner"].sudo()._crm_plus_update_completeness()
         policies = self.env["crm_plus.dunning.policy"]
         if has_history:
+            # sudo: the install hook starts dunning today on every company's policies without a start date of their own
             policies = policies.sudo()._crm_plus_start_from_install()
         _logger.info(
             "crm_plus: existing data taken over: %s plans created, dunning starts from today on %s policies",

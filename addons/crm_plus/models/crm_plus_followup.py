@@ -185,6 +185,7 @@ class CrmPlusFollowup(models.Model):
                     (
                         "res_id",
                         "in",
+                        # sudo: earlier follow-ups of these customers, whoever logged them (ids only)
                         self.sudo().search([("partner_id", "in", self.partner_id.ids), ("id", "not in", self.ids)]).ids,
                     ),
                     ("activity_type_id", "=", todo.id if todo else False),

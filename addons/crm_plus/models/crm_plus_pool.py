@@ -143,6 +143,7 @@ class CrmPlusPool(models.AbstractModel):
                 announce[partner_id] = (owner_id, announced)
             if announced and announced <= today:
                 returns[partner_id] = owner_id
+        # sudo: the job (cron) drops the cache of the pool fields it wrote in SQL, on every company's customers
         Partner = self.env["res.partner"].sudo()
         if cancel:
             self.env.cr.execute(
@@ -168,6 +169,7 @@ class CrmPlusPool(models.AbstractModel):
 
     def _notice_activities(self, partner_ids):
         notice = self.env.ref("crm_plus.mail_activity_type_pool_notice")
+        # sudo: the job's own notices (its activity type) on any owner's customers, whoever runs it (cron)
         return (
             self.env["mail.activity"]
             .sudo()
@@ -194,8 +196,10 @@ class CrmPlusPool(models.AbstractModel):
         # (``_copy_row``), then the first gets its owner. Through the ORM each To-Do costs about a millisecond,
         # and makes its owner follow the customer: a customer that is leaving him.
         notice = self.env.ref("crm_plus.mail_activity_type_pool_notice")
+        # sudo: the names of the announced customers, for their owners' To-Dos, whoever runs the job (cron)
         partners = self.env["res.partner"].sudo().browse(list(announce))
         names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        # sudo: the owners' time zones only, for the dates of their To-Dos (cron)
         timezones = {
             owner.id: owner.tz for owner in self.env["res.users"].sudo().browse({o for o, _d in announce.values()})
         }
@@ -267,6 +271,7 @@ class CrmPlusPool(models.AbstractModel):
         # the owner's shares go with him: nothing of a pool customer is granted through ownership
         self.env.cr.execute(SQL("DELETE FROM crm_plus_res_partner_shared_user_rel WHERE partner_id IN %s", ids))
         self._notice_activities(ids).unlink()
+        # sudo: the former owners' names only, for the note on each returned customer (cron)
         owners = self.env["res.users"].sudo().browse(set(returns.values()))
         names = {owner.id: owner.name for owner in owners}
         notes = {

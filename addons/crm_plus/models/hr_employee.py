@@ -49,6 +49,7 @@ class HrEmployee(models.Model):
         by_pair = {(e.user_id.id, e.company_id.id): e for e in employees}
         limits = {}
         for company in companies:
+            # sudo: the company's default limit, read for the approval rules whatever companies the confirming user sees
             default = company.sudo().crm_plus_default_max_discount or None
             limits[False, company.id] = default
             for user in users:

@@ -30,6 +30,7 @@ class ResUsers(models.Model):
         # every company, archived ones included (as the rules did): one search for the batch. A department's
         # manager manages its sub-departments too: the managers of every department of the parent path count
         # (hr.department recomputes the users below a department whose manager changes).
+        # sudo: the users' employees of every company (HR data), whoever changes them: a stored scope of record rules
         employees = (
             self.env["hr.employee"]
             .sudo()

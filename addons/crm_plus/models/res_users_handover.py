@@ -24,6 +24,7 @@ class ResUsers(models.Model):
         companies = users.company_ids
         if not self.env["crm_plus.pool.rule"].sudo().search_count([("company_id", "in", companies.ids)], limit=1):
             return
+        # sudo: as above; only the count of customers each user owns, to refuse the archiving
         owned = (
             self.env["res.partner"]
             .sudo()

@@ -459,6 +459,7 @@ class SaleOrder(models.Model):
         if managers:
             return managers.with_env(self.env)
         groups = self.env.ref("sales_team.group_sale_manager") | self.env.ref("crm_plus.crm_plus_group_approver")
+        # sudo: as above, who holds the approver roles, whatever the requesting or deciding user may read of groups
         users = groups.sudo().all_user_ids.filtered(
             lambda u: u.active and not u.share and order.company_id in u.company_ids and u.id != 1
         )
@@ -565,6 +566,7 @@ class SaleOrder(models.Model):
             {"approval_state": "rejected"} if self.state == "sale" else {"approval_state": "rejected", "state": "draft"}
         )
         self.sudo()._crm_plus_gate().write(values)
+        # sudo: the approver (checked) leaves the salesperson a To-Do on an order he may not write
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Order %(name)s rejected", name=self.name),
@@ -633,6 +635,7 @@ class SaleOrder(models.Model):
         """The entry of the approval history and its note in the chatter. ``comment``: a user's text, one of ours
         (a lazy translation) or stored messages (the reasons' data): the note reads in each reader's language."""
         self.ensure_one()
+        # sudo: nobody creates history entries but this code, after its checks; the entry names the acting user
         self.env["crm_plus.approval.entry"].sudo().create(
             {
                 "order_id": self.id,

@@ -138,6 +138,8 @@ class SaleOrder(models.Model):
                     continue
                 values[attribute.field_name] = value
             if values:
+                # sudo: the opportunity's values fill the new quotation, even attributes the user may not edit
+                # (those only from an opportunity attribute locked to the same groups, _crm_plus_may_take)
                 order.sudo().write(values)
 
     def _crm_plus_may_take(self, attribute, lead_attribute):

@@ -41,12 +41,13 @@ class CrmPlusReportCustomerAttribute(models.Model):
         Partner = self.env[PARTNER_MODEL]
         lang = self.env.lang or "en_US"
         parts = []
+        # sudo: only the customer definitions (field_id: Settings only); values are limited below to the fields
+        # the user may read
         attributes = (
             self.env["crm_plus.attribute"]
             .sudo()
             .search([("field_id", "!=", False), ("applies_to", "=", PARTNER_MODEL)])
         )
-        # sudo above only reads definitions; values are limited to the fields the user may read
         for attribute in attributes:
             field = Partner._fields.get(attribute.field_name)
             if not field or not Partner._has_field_access(field, "read"):

@@ -31,6 +31,7 @@ class CrmPlusAttributeDelete(models.TransientModel):
 
     def _partners_with_values(self):
         self.ensure_one()
+        # sudo: field_id (ir.model.fields) is readable by Settings only; the administrator gets a count of records
         attributes = self.attribute_ids.sudo().filtered("field_id")
         if not attributes:
             return 0

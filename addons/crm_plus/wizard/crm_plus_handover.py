@@ -73,6 +73,7 @@ class CrmPlusHandover(models.TransientModel):
     def _records(self, key):
         """The records of ``key`` the from-user still has (sudo: HR managers hand over sales records)."""
         user = self.from_user_id
+        # sudo: HR users hand over sales records they may not read; only the from-user's, in the manager's companies
         env = self.sudo().with_context(active_test=True).env
         if key == "customer":
             return env["res.partner"].search(Domain("user_id", "=", user.id) & self._companies_domain())

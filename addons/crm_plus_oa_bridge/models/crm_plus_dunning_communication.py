@@ -139,6 +139,7 @@ class CrmPlusDunningCommunication(models.Model):
             raise UserError(self.env._("This escalation has already been decided."))
 
     def _crm_plus_oa_activity_summary(self, review):
+        # sudo: the customer's name only, for the approver's To-Do, whatever the user reaching this step may read
         return self.env._(
             "Dunning escalation %(customer)s: %(step)s",
             customer=self._crm_plus_oa_read("partner_id").sudo().display_name,

@@ -80,6 +80,7 @@ class CrmPlusOaApprovalLog(models.Model):
             for fname in ("order_id", "communication_id")
         }
         for entry in self:
+            # sudo: only the ids of the entry's documents, compared with those the user may read (above)
             sudo_entry = entry.sudo()
             entry.document_readable = (
                 sudo_entry.order_id.id in readable["order_id"]

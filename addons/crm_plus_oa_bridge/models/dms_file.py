@@ -161,6 +161,7 @@ class DmsFile(models.Model):
         """Nightly: verify every filed document, in committed batches; a run cut short resumes with the oldest."""
         since = fields.Datetime.now()
         while processed := self._crm_plus_oa_verify_due(since):
+            # sudo: as the batches above, every filed document still due counts (the job's progress only)
             remaining = self.sudo().with_context(active_test=False).search_count(self._crm_plus_oa_due_domain(since))
             if self.env["ir.cron"]._commit_progress(processed, remaining=remaining) <= 0 or not remaining:
                 break
