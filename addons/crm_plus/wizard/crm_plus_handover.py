@@ -152,6 +152,7 @@ class CrmPlusHandover(models.TransientModel):
             raise UserError(
                 self.env._("%(user)s is an administrator: only an administrator archives him.", user=user.name)
             )
+        # sudo: the leaver's companies, which an HR officer may not read on a user
         if user.sudo().company_ids - self.env.user.company_ids:
             raise UserError(
                 self.env._(
