@@ -160,6 +160,8 @@ CLIENT_CONTEXT_KEYS = {
     "crm_plus_dashboard_snapshot": "a dashboard's read: the report's rows as of the last refresh, same access rights "
     "and record rules (report/crm_plus_report_snapshot.py)",
     "force_report_rendering": "Odoo's own key: real PDF statements in test mode (what the mail queue renders anyway)",
+    "crm_plus_inline_qweb_cache": "compiled mail bodies of one dunning batch: honoured only as the Python object the "
+    "run puts there (models/ir_qweb.py), which no client can send; any other value is ignored",
 }
 
 _ACL = "access rights and record rules"
