@@ -242,17 +242,8 @@ class CrmPlusDunningRun(models.AbstractModel):
     @contextmanager
     def _active(self, commit):
         """A committing run holds the run lock (shared: runs on several workers may overlap) while it lasts."""
-        if not commit:
+        with self._session_lock(commit, RUN_ACTIVE_KEY, shared=True):
             yield
-            return
-        self.env.cr.execute(SQL("SELECT pg_advisory_lock_shared(%s)", RUN_ACTIVE_KEY))
-        try:
-            yield
-        finally:
-            # the connection goes back to a pool: never leave the session lock behind
-            self.env.cr.rollback()  # pylint: disable=invalid-commit
-            self.env.cr.execute(SQL("SELECT pg_advisory_unlock_shared(%s)", RUN_ACTIVE_KEY))
-            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @contextmanager
     def _exclusive(self, commit):
@@ -261,17 +252,24 @@ class CrmPlusDunningRun(models.AbstractModel):
         A session advisory lock, taken and followed by a commit, so that the work after it reads a
         snapshot that includes what the previous worker committed (repeatable read).
         """
+        with self._session_lock(commit, GLOBAL_LOCK_KEY):
+            yield
+
+    @contextmanager
+    def _session_lock(self, commit, key, shared=False):
+        """A session advisory lock on ``key`` while the block runs (committing runs only), then a fresh transaction."""
         if not commit:
             yield
             return
-        self.env.cr.execute(SQL("SELECT pg_advisory_lock(%s)", GLOBAL_LOCK_KEY))
+        suffix = SQL("_shared") if shared else SQL()
+        self.env.cr.execute(SQL("SELECT pg_advisory_lock%s(%s)", suffix, key))
         self.env.cr.commit()  # pylint: disable=invalid-commit
         try:
             yield
         finally:
             # the connection goes back to a pool: never leave the session lock behind
             self.env.cr.rollback()  # pylint: disable=invalid-commit
-            self.env.cr.execute(SQL("SELECT pg_advisory_unlock(%s)", GLOBAL_LOCK_KEY))
+            self.env.cr.execute(SQL("SELECT pg_advisory_unlock%s(%s)", suffix, key))
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _global_lock(self):

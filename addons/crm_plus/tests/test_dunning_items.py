@@ -277,6 +277,13 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
 
     # --------------------------------------------------------------- statements
 
+    def _statement_texts(self, communication):
+        """The queued email's body and the PDF statement's HTML of ``communication``."""
+        pdf_html = self.env["ir.actions.report"]._render_qweb_html(
+            "crm_plus.action_report_dunning_statement", communication.ids
+        )[0]
+        return communication.mail_id.body_html, pdf_html.decode()
+
     def test_statement_lists_invoices_and_prepayment_requests_in_the_customers_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         for lang, words in (
@@ -291,13 +298,7 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
                 communication = self._email_items(customer).communication_id
                 self.assertEqual(communication._get_statement_lines("invoice").move_id, invoice)
                 self.assertEqual(communication._get_statement_lines("prepayment").step_id, order.plan_id.step_ids)
-                html = communication.mail_id.body_html
-                pdf_html = (
-                    self.env["ir.actions.report"]
-                    ._render_qweb_html("crm_plus.action_report_dunning_statement", communication.ids)[0]
-                    .decode()
-                )
-                for text in (html, pdf_html):
+                for text in self._statement_texts(communication):
                     for expected in (*words, invoice.name, order.name):
                         self.assertIn(expected, text)
 
@@ -324,13 +325,7 @@ class TestDunningItems(DunningFixtures, CrmPlusCommon):
                 self.assertEqual([row["name"] for row in communication.credit_data], [refund.name])
                 self.assertEqual(communication.amount_credit, -40.0)
                 self.assertEqual(communication.amount_balance, 260.0)
-                html = communication.mail_id.body_html
-                pdf_html = (
-                    self.env["ir.actions.report"]
-                    ._render_qweb_html("crm_plus.action_report_dunning_statement", communication.ids)[0]
-                    .decode()
-                )
-                for text in (html, pdf_html):
+                for text in self._statement_texts(communication):
                     for expected in (*words, refund.name, "260.00"):
                         self.assertIn(expected, text)
                     for unexpected in (applied.name, other_refund.name):
